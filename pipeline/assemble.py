@@ -1,0 +1,63 @@
+"""Builds the PlanText: normalizes every block and joins them into one string.
+
+Each block becomes one or more lines of `PlanDoc.text`; blocks are separated by a newline,
+table rows by a newline and cells by " | ". Offsets of blocks, rows and cells are recorded so
+that every later span points into this one string (written as text/<doc_id>.txt).
+"""
+from __future__ import annotations
+
+from normalizers.text import normalize_text
+
+from .model import Block, PlanDoc
+
+CELL_SEP = " | "
+
+
+def assemble(doc: PlanDoc) -> PlanDoc:
+    parts: list[str] = []
+    pos = 0
+    page_starts: list[tuple[int, int]] = []
+    kept: list[Block] = []
+
+    def emit(s: str) -> tuple[int, int]:
+        nonlocal pos
+        start = pos
+        parts.append(s)
+        pos += len(s)
+        return start, pos
+
+    for block in doc.blocks:
+        if block.page is not None and (not page_starts or page_starts[-1][1] != block.page):
+            page_starts.append((pos, block.page))
+        if block.kind == "page_break":
+            continue
+        if block.kind != "table":
+            block.text = normalize_text(block.text)
+            if not block.text:
+                continue
+        elif not block.rows:
+            continue
+        if kept:
+            emit("\n")
+        if block.kind == "table":
+            block.start = pos
+            block.row_spans = []
+            for r, row in enumerate(block.rows or []):
+                if r:
+                    emit("\n")
+                row_start = pos
+                for c, cell in enumerate(row):
+                    if c:
+                        emit(CELL_SEP)
+                    cell.text = normalize_text(cell.text)
+                    cell.start, cell.end = emit(cell.text)
+                block.row_spans.append((row_start, pos))
+            block.end = pos
+            block.text = ""
+        else:
+            block.start, block.end = emit(block.text)
+        kept.append(block)
+    doc.blocks = kept
+    doc.text = "".join(parts)
+    doc.page_starts = page_starts
+    return doc

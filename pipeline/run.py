@@ -1,0 +1,174 @@
+"""Runs every stage on one file and collects all its rows. Never raises: each failure becomes
+an ErrorRow with its stage, and the document's status says what happened."""
+from __future__ import annotations
+
+import hashlib
+import traceback
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from extractors.assignments import extract_assignments
+from extractors.deadlines import extract_deadlines
+from extractors.header import extract_header
+from extractors.people import extract_people
+from extractors.references import extract_references
+from extractors.scores import extract_scores
+
+from .assemble import assemble
+from .model import PlanDoc
+from .readers import ReadError, read_file
+from .rows import (
+    AssignmentRow,
+    AuditRow,
+    DeadlineRow,
+    DocumentRow,
+    ErrorRow,
+    PersonRow,
+    ReferenceRow,
+    ScoreRow,
+    SectionRow,
+)
+from .segment import segment
+
+REQUIRED_SECTION_KINDS = ("purpose", "assignments", "funding", "implementation")
+
+
+@dataclass
+class DocResult:
+    """Everything one input file produced: the per-document record stored as json/<doc_id>.json."""
+
+    document: DocumentRow
+    text: str = ""
+    sections: list[SectionRow] = field(default_factory=list)
+    assignments: list[AssignmentRow] = field(default_factory=list)
+    deadlines: list[DeadlineRow] = field(default_factory=list)
+    scores: list[ScoreRow] = field(default_factory=list)
+    people: list[PersonRow] = field(default_factory=list)
+    references: list[ReferenceRow] = field(default_factory=list)
+    audit: list[AuditRow] = field(default_factory=list)
+    errors: list[ErrorRow] = field(default_factory=list)
+    evidence: dict[str, list[int | None]] = field(default_factory=dict)  # header field -> span
+
+    def to_record(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def doc_id_of(sha256: str) -> str:
+    return sha256[:16]
+
+
+def process_file(path: Path, input_dir: Path, ocr: str = "auto", sha256: str | None = None) -> DocResult:
+    """Read, normalize, segment and extract one file. Never raises."""
+    rel = path.relative_to(input_dir).as_posix() if path.is_relative_to(input_dir) else path.name
+    sha = sha256 or file_sha256(path)
+    doc_id = doc_id_of(sha)
+    row = DocumentRow(doc_id=doc_id, source_path=rel, source_name=path.name, file_sha256=sha,
+                      file_format=path.suffix.lower().lstrip(".") or "txt")
+    result = DocResult(document=row)
+
+    def fail(stage: str, exc: BaseException, error_type: str | None = None) -> None:
+        result.errors.append(ErrorRow(rel, doc_id, stage, error_type or type(exc).__name__,
+                                      _message(exc)))
+
+    try:
+        read = read_file(path, ocr=ocr)
+    except ReadError as exc:
+        fail(exc.stage, exc, exc.error_type)
+        row.status = "error"
+        return result
+    except Exception as exc:  # a reader bug must not stop the batch
+        fail("read", exc)
+        row.status = "error"
+        return result
+    row.file_format, row.pages, row.ocr, row.ocr_confidence = (
+        read.file_format, read.pages, read.ocr, read.ocr_confidence)
+    for warning in read.warnings:
+        result.errors.append(ErrorRow(rel, doc_id, "ocr" if read.ocr else "read", "warning", warning))
+
+    doc = PlanDoc(doc_id=doc_id, source_path=rel, source_name=path.name, file_sha256=sha,
+                  file_format=read.file_format, blocks=read.blocks, pages=read.pages, ocr=read.ocr,
+                  ocr_confidence=read.ocr_confidence)
+    try:
+        assemble(doc)
+        segment(doc)
+    except Exception as exc:
+        fail("segment", exc)
+        row.status = "error"
+        return result
+    result.text = doc.text
+    row.text_chars = len(doc.text)
+    if not doc.text.strip():
+        result.errors.append(ErrorRow(rel, doc_id, "read", "empty_document", "no text could be read"))
+        row.status = "error"
+        return result
+    result.sections = [
+        SectionRow(doc_id, s.seq, s.kind, s.number, s.heading, s.start, s.end, s.page,
+                   s.node.level if s.node else 1)
+        for s in doc.sections
+    ]
+    _extract_all(doc, result, fail)
+    present = {s.kind for s in doc.sections}
+    row.missing_sections = [k for k in REQUIRED_SECTION_KINDS if k not in present]
+    if any(e.stage in ("extract", "segment") for e in result.errors):
+        row.status = "partial"
+    return result
+
+
+def _extract_all(doc: PlanDoc, result: DocResult, fail: Callable[[str, BaseException], None]) -> None:
+    row = result.document
+
+    def attempt(fn: Callable[[], Any], default: Any) -> Any:
+        try:
+            return fn()
+        except Exception as exc:
+            fail("extract", exc)
+            return default
+
+    header = attempt(lambda: extract_header(doc), {})
+    for name, value in header.items():
+        if hasattr(row, name) and name not in ("doc_id", "status"):
+            setattr(row, name, value.value)
+            result.evidence[name] = [value.start, value.end]
+    result.assignments = attempt(lambda: extract_assignments(doc), [])
+    result.deadlines = attempt(lambda: extract_deadlines(doc, result.assignments), [])
+    result.scores = attempt(lambda: extract_scores(doc), [])
+    result.people = attempt(lambda: extract_people(doc, result.assignments), [])
+    result.references = attempt(lambda: extract_references(doc), [])
+    families = list(row.index_families or [])
+    for a in result.assignments:
+        if a.family and a.family not in families:
+            families.append(a.family)
+    row.index_families = families
+    for rows in (result.assignments, result.deadlines, result.scores, result.people, result.references):
+        for r in rows:
+            r.doc_id = doc.doc_id
+            if hasattr(r, "page") and r.page is None:
+                r.page = doc.page_at(r.span_start)
+
+
+def _message(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f" (at {Path(tb[-1].filename).name}:{tb[-1].lineno})" if tb else ""
+    return (text + where)[:500]
+
+
+def load_plan(path: Path, ocr: str = "auto") -> PlanDoc:
+    """Read, assemble and segment one file into a PlanDoc (for extractors' tests and tools).
+    Unlike process_file it raises on failure."""
+    sha = file_sha256(path)
+    read = read_file(path, ocr=ocr)
+    doc = PlanDoc(doc_id=doc_id_of(sha), source_path=path.name, source_name=path.name, file_sha256=sha,
+                  file_format=read.file_format, blocks=read.blocks, pages=read.pages, ocr=read.ocr,
+                  ocr_confidence=read.ocr_confidence)
+    return segment(assemble(doc))
