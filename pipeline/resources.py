@@ -3,21 +3,21 @@ from __future__ import annotations
 
 import csv
 import tomllib
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
 DATA_DIR = Path(str(resources.files("pipeline") / "data"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_csv(name: str) -> tuple[dict[str, str], ...]:
     """Rows of pipeline/data/<name> as dicts (cached, read-only)."""
     with open(DATA_DIR / name, encoding="utf-8", newline="") as f:
         return tuple(dict(r) for r in csv.DictReader(f))
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_toml(name: str) -> dict:
     with open(DATA_DIR / name, "rb") as f:
         return tomllib.load(f)

@@ -17,6 +17,7 @@ from extractors.references import extract_references
 from extractors.scores import extract_scores
 
 from .assemble import assemble
+from .audit import run_audit
 from .model import PlanDoc
 from .readers import ReadError, read_file
 from .rows import (
@@ -68,7 +69,17 @@ def doc_id_of(sha256: str) -> str:
 
 
 def process_file(path: Path, input_dir: Path, ocr: str = "auto", sha256: str | None = None) -> DocResult:
-    """Read, normalize, segment and extract one file. Never raises."""
+    """Read, normalize, segment, extract and audit one file. Never raises."""
+    result = _process(path, input_dir, ocr, sha256)
+    try:
+        result.audit = run_audit(result)
+    except Exception as exc:  # an audit bug must not lose the document
+        result.errors.append(ErrorRow(result.document.source_path, result.document.doc_id, "extract",
+                                      type(exc).__name__, _message(exc)))
+    return result
+
+
+def _process(path: Path, input_dir: Path, ocr: str, sha256: str | None) -> DocResult:
     rel = path.relative_to(input_dir).as_posix() if path.is_relative_to(input_dir) else path.name
     sha = sha256 or file_sha256(path)
     doc_id = doc_id_of(sha)

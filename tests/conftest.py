@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ def corpus_file(name: str) -> Path:
     return path
 
 
-@lru_cache(maxsize=None)
+@cache
 def plan(name: str):
     """The segmented PlanDoc of a corpus file (cached across tests)."""
     from pipeline.run import load_plan
@@ -24,7 +24,7 @@ def plan(name: str):
     return load_plan(corpus_file(name))
 
 
-@lru_cache(maxsize=None)
+@cache
 def processed(name: str):
     """The full DocResult of a corpus file (cached across tests)."""
     from pipeline.run import process_file

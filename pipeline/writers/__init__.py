@@ -1,0 +1,1 @@
+"""Writers: pure functions from stored records to the output tables (Parquet, CSV, DuckDB)."""
