@@ -12,7 +12,12 @@ def _ingest(args: argparse.Namespace) -> int:
     if not args.input_dir.is_dir():
         print(f"vnplan: input folder not found: {args.input_dir}", file=sys.stderr)
         return 2
-    summary = ingest(args.input_dir, args.out, workers=args.workers, ocr=args.ocr, force=args.force)
+    if args.executor == "dask" and not args.scheduler:
+        print("vnplan: --executor dask needs --scheduler ADDRESS", file=sys.stderr)
+        return 2
+    summary = ingest(args.input_dir, args.out, workers=args.workers, ocr=args.ocr, force=args.force,
+                     timeout=args.timeout, max_memory_mb=args.max_memory_mb, executor=args.executor,
+                     scheduler=args.scheduler, log_json=args.log_json)
     print(summary.line())
     return 0
 
@@ -26,6 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     p.add_argument("--ocr", choices=["auto", "always", "never"], default="auto")
     p.add_argument("--force", action="store_true", help="redo files already in OUT_DIR")
+    p.add_argument("--timeout", type=float, default=1800.0, help="seconds allowed per file (default 1800)")
+    p.add_argument("--max-memory-mb", type=int, default=6144, help="memory cap per worker (0 = none)")
+    p.add_argument("--executor", choices=["local", "dask"], default="local")
+    p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--log-json", action="store_true", help="one JSON line per file on stderr")
     p.set_defaults(func=_ingest)
     return parser
 

@@ -1,16 +1,18 @@
-"""`vnplan ingest`: walk INPUT_DIR, process new files in parallel, store one record per file,
-rebuild the tables. A file that cannot be read becomes an `errors` row; the batch goes on."""
+"""`vnplan ingest`: walk INPUT_DIR, process new files in parallel, store one record per file as
+it finishes, rebuild the tables. A file that cannot be read becomes an `errors` row; the batch
+goes on. Re-runs skip files whose sha256 already has a record (unless force)."""
 from __future__ import annotations
 
+import json
 import os
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .run import DocResult, file_sha256, process_file
+from .run import file_sha256
 from .store import iter_records, known_hashes, save_record
 from .writers.tables import build_tables, write_tables
 
@@ -19,13 +21,15 @@ from .writers.tables import build_tables, write_tables
 class IngestSummary:
     processed: int = 0
     skipped: int = 0
-    statuses: Counter | None = None
     pages: int = 0
+    seconds: float = 0.0
+    statuses: Counter = field(default_factory=Counter)
 
     def line(self) -> str:
-        s = self.statuses or Counter()
+        s = self.statuses
         return (f"vnplan: {self.processed} processed (ok {s['ok']}, partial {s['partial']}, "
-                f"error {s['error']}), {self.skipped} skipped as already done, {self.pages} pages")
+                f"error {s['error']}), {self.skipped} skipped as already done, {self.pages} pages "
+                f"in {self.seconds:.1f} s")
 
 
 def walk_inputs(input_dir: Path) -> Iterator[Path]:
@@ -41,50 +45,51 @@ def walk_inputs(input_dir: Path) -> Iterator[Path]:
                 yield path
 
 
-def _work(path: str, input_dir: str, out_dir: str, ocr: str, sha: str) -> tuple[str, int]:
-    """Runs in a worker process: process one file and store its record there (crash-safe)."""
-    result: DocResult = process_file(Path(path), Path(input_dir), ocr=ocr, sha256=sha)
-    save_record(Path(out_dir), result.to_record())
-    return result.document.status, result.document.pages or 0
-
-
 def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str = "auto",
-           force: bool = False, progress: bool | None = None) -> IngestSummary:
+           force: bool = False, progress: bool | None = None, timeout: float = 1800.0,
+           max_memory_mb: int = 6144, executor: str = "local", scheduler: str | None = None,
+           log_json: bool = False) -> IngestSummary:
+    started = time.monotonic()
     input_dir = input_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     done = set() if force else known_hashes(out_dir)
-    todo: list[tuple[Path, str]] = []
+    summary = IngestSummary()
+    tasks: list[tuple[str, str, str]] = []
     seen: set[str] = set()
-    summary = IngestSummary(statuses=Counter())
     for path in walk_inputs(input_dir):
         sha = file_sha256(path)
         if sha in done or sha in seen:
             summary.skipped += 1
             continue
         seen.add(sha)
-        todo.append((path, sha))
-    workers = workers or os.cpu_count() or 1
+        tasks.append((str(path), str(input_dir), sha))
+    workers = max(1, workers or os.cpu_count() or 1)
+    if executor == "dask":
+        from .executors import run_dask
+
+        results = run_dask(tasks, ocr, scheduler or "")
+    else:
+        from .executors import run_local
+
+        results = run_local(tasks, ocr, min(workers, max(1, len(tasks))), timeout, max_memory_mb)
     show = sys.stderr.isatty() if progress is None else progress
     from tqdm import tqdm
 
-    bar = tqdm(total=len(todo), unit="file", disable=not show, desc="ingest")
-    if workers <= 1 or len(todo) <= 1:
-        for path, sha in todo:
-            _count(summary, _work(str(path), str(input_dir), str(out_dir), ocr, sha), bar)
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_work, str(p), str(input_dir), str(out_dir), ocr, sha) for p, sha in todo]
-            for fut in as_completed(futures):
-                _count(summary, fut.result(), bar)
-    bar.close()
+    with tqdm(total=len(tasks), unit="file", disable=not show or not tasks, desc="ingest",
+              dynamic_ncols=True) as bar:
+        for path, record in results:
+            save_record(out_dir, record)
+            doc = record["document"]
+            summary.processed += 1
+            summary.statuses[doc["status"]] += 1
+            summary.pages += doc.get("pages") or 0
+            bar.set_postfix(pages=summary.pages, errors=summary.statuses["error"], refresh=False)
+            bar.update(1)
+            if log_json:
+                print(json.dumps({"event": "file", "path": path, "doc_id": doc["doc_id"],
+                                  "status": doc["status"], "pages": doc.get("pages"),
+                                  "errors": len(record.get("errors", []))}, ensure_ascii=False),
+                      file=sys.stderr)
     write_tables(out_dir, build_tables(iter_records(out_dir)))
+    summary.seconds = time.monotonic() - started
     return summary
-
-
-def _count(summary: IngestSummary, outcome: tuple[str, int], bar) -> None:
-    status, pages = outcome
-    summary.processed += 1
-    summary.statuses[status] += 1
-    summary.pages += pages
-    bar.set_postfix(pages=summary.pages)
-    bar.update(1)

@@ -1,0 +1,112 @@
+"""Where per-file work runs: a local process pool with a per-file guard, or a Dask cluster.
+
+Both run the same task (`process_one`) and yield `(path, record)` pairs as files finish; the
+parent stores each record at once, so a killed run loses only the files in flight."""
+from __future__ import annotations
+
+import os
+import resource
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+from typing import Any
+
+from .rows import DocumentRow, ErrorRow
+from .run import DocResult, doc_id_of, process_file
+
+Task = tuple[str, str, str]  # (path, input_dir, sha256)
+
+
+def process_one(path: str, input_dir: str, sha: str, ocr: str) -> dict[str, Any]:
+    return process_file(Path(path), Path(input_dir), ocr=ocr, sha256=sha).to_record()
+
+
+def failed_record(path: str, input_dir: str, sha: str, error_type: str, message: str) -> dict[str, Any]:
+    """The record of a file whose worker was stopped (timeout, memory, crash): status error."""
+    p = Path(path)
+    rel = p.relative_to(input_dir).as_posix() if p.is_relative_to(input_dir) else p.name
+    doc_id = doc_id_of(sha)
+    row = DocumentRow(doc_id=doc_id, source_path=rel, source_name=p.name, file_sha256=sha,
+                      file_format=p.suffix.lower().lstrip(".") or "txt", status="error")
+    result = DocResult(document=row, errors=[ErrorRow(rel, doc_id, "read", error_type, message)])
+    return result.to_record()
+
+
+def _limit_memory(max_memory_mb: int) -> None:
+    """Worker initializer: cap the address space so a file that explodes raises MemoryError
+    inside its own worker (becoming an errors row) instead of taking the machine down."""
+    if max_memory_mb > 0:
+        limit = max_memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
+def run_local(tasks: list[Task], ocr: str, workers: int, timeout: float, max_memory_mb: int,
+              task: Callable[[str, str, str, str], dict[str, Any]] = process_one,
+              ) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Process pool (pebble) that kills and replaces a worker whose file exceeds `timeout`;
+    `task` is the per-file function (process_one; tests pass their own)."""
+    from pebble import ProcessPool
+    from pebble.common import ProcessExpired
+
+    with ProcessPool(max_workers=workers, max_tasks=200, initializer=_limit_memory,
+                     initargs=(max_memory_mb,)) as pool:
+        futures = {pool.schedule(task, args=(p, d, s, ocr), timeout=timeout): (p, d, s)
+                   for p, d, s in tasks}
+        pending = set(futures)
+        while pending:
+            for fut in list(pending):
+                if not fut.done():
+                    continue
+                pending.discard(fut)
+                p, d, s = futures[fut]
+                try:
+                    record = fut.result()
+                except FutureTimeout:
+                    record = failed_record(p, d, s, "timeout",
+                                           f"stopped after {timeout:.0f} s (per-file time limit)")
+                except ProcessExpired as exc:
+                    record = failed_record(p, d, s, "worker_crashed",
+                                           f"the worker died while reading this file (exit code {exc.exitcode}); "
+                                           "it may be too large for the memory limit")
+                except MemoryError:
+                    record = failed_record(p, d, s, "memory_limit",
+                                           f"needs more than {max_memory_mb} MB of memory")
+                except Exception as exc:  # process_file never raises; this is pickling or the pool
+                    record = failed_record(p, d, s, type(exc).__name__, str(exc)[:300])
+                yield p, record
+            if pending:
+                time.sleep(0.02)
+
+
+def _process_bytes(name: str, data: bytes, sha: str, ocr: str) -> dict[str, Any]:
+    """Dask task: the document travels as bytes, so workers need no shared file system."""
+    with tempfile.TemporaryDirectory(prefix="vnplan-") as tmp:
+        path = Path(tmp) / Path(name).name
+        path.write_bytes(data)
+        record = process_one(str(path), tmp, sha, ocr)
+    record["document"]["source_path"] = name
+    for err in record.get("errors", []):
+        err["source_path"] = name
+    return record
+
+
+def run_dask(tasks: list[Task], ocr: str, scheduler: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Same task on a Dask distributed cluster (`dask-scheduler` + `dask-worker`s)."""
+    from distributed import Client, as_completed
+
+    with Client(scheduler) as client:
+        futures = {}
+        for p, d, s in tasks:
+            rel = Path(p).relative_to(d).as_posix()
+            fut = client.submit(_process_bytes, rel, Path(p).read_bytes(), s, ocr, key=f"vnplan-{s}", pure=False)
+            futures[fut] = (p, d, s)
+        for fut in as_completed(futures):
+            p, d, s = futures[fut]
+            try:
+                record = fut.result()
+            except Exception as exc:
+                record = failed_record(p, d, s, "worker_crashed", f"dask task failed: {exc}"[:300])
+            yield p, record

@@ -1,0 +1,133 @@
+"""Bulk loading: incremental re-runs, crash safety (SIGKILL + resume), the per-file guard and
+the Dask executor all give exactly the dataset of one clean run."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.executors import process_one, run_local
+from pipeline.ingest import ingest
+from pipeline.run import file_sha256
+from tests.conftest import CORPUS
+
+TEXT_PLANS = ["cao-lau-2023.txt", "hong-phong-2023.md", "phu-son-2023.txt"]
+
+
+def make_batch(folder: Path, copies: int) -> list[Path]:
+    """`copies` distinct plans per corpus text (a trailing note changes each file's sha256)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    for name in TEXT_PLANS:
+        src = CORPUS / name
+        if not src.exists():
+            pytest.skip(f"corpus file {name} not available")
+        text = src.read_text(encoding="utf-8")
+        for i in range(copies):
+            path = folder / f"{src.stem}-{i:03d}{src.suffix}"
+            path.write_text(f"{text}\n\nBản sao số {i}.\n", encoding="utf-8")
+            made.append(path)
+    return made
+
+
+def tables(out: Path) -> dict[str, pd.DataFrame]:
+    """All tables, sorted and without volatile columns, for equality checks."""
+    result = {}
+    for name in ["documents", "sections", "assignments", "deadlines", "scores", "people", "references",
+                 "audit", "errors"]:
+        df = pd.read_parquet(out / f"{name}.parquet")
+        df = df.astype(str)
+        result[name] = df.sort_values(list(df.columns)).reset_index(drop=True)
+    return result
+
+
+def assert_same(a: Path, b: Path) -> None:
+    ta, tb = tables(a), tables(b)
+    for name in ta:
+        pd.testing.assert_frame_equal(ta[name], tb[name], check_like=False, obj=name)
+
+
+def test_rerun_skips_everything_and_new_file_only_is_processed(tmp_path: Path) -> None:
+    make_batch(tmp_path / "in", 1)
+    first = ingest(tmp_path / "in", tmp_path / "out", workers=2, progress=False)
+    assert first.processed == 3 and first.skipped == 0
+    rows_before = len(pd.read_parquet(tmp_path / "out" / "documents.parquet"))
+    again = ingest(tmp_path / "in", tmp_path / "out", workers=2, progress=False)
+    assert (again.processed, again.skipped) == (0, 3)
+    assert len(pd.read_parquet(tmp_path / "out" / "documents.parquet")) == rows_before == 3
+    extra = tmp_path / "in" / "sub" / "new-plan.txt"
+    extra.parent.mkdir()
+    extra.write_text((CORPUS / "cao-lau-2023.txt").read_text(encoding="utf-8") + "\nThêm.\n", encoding="utf-8")
+    third = ingest(tmp_path / "in", tmp_path / "out", workers=2, progress=False)
+    assert (third.processed, third.skipped) == (1, 3)
+    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    assert len(docs) == 4 and "sub/new-plan.txt" in set(docs["source_path"])
+    forced = ingest(tmp_path / "in", tmp_path / "out", workers=2, progress=False, force=True)
+    assert forced.processed == 4
+    assert len(pd.read_parquet(tmp_path / "out" / "documents.parquet")) == 4
+
+
+def test_sigkill_midway_then_resume_equals_clean_run(tmp_path: Path) -> None:
+    make_batch(tmp_path / "in", 8)
+    ingest(tmp_path / "in", tmp_path / "clean", workers=2, progress=False)
+    cmd = [sys.executable, "-m", "pipeline.cli", "ingest", str(tmp_path / "in"), "--out",
+           str(tmp_path / "killed"), "--workers", "1"]
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    json_dir = tmp_path / "killed" / "json"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(json_dir.glob("*.json"))) < 3:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    stored = len(list(json_dir.glob("*.json")))
+    assert 0 < stored < 24, "the kill must land mid-run"
+    resumed = ingest(tmp_path / "in", tmp_path / "killed", workers=2, progress=False)
+    assert resumed.skipped == stored and resumed.processed == 24 - stored
+    assert_same(tmp_path / "clean", tmp_path / "killed")
+
+
+def guarded_task(path: str, input_dir: str, sha: str, ocr: str) -> dict:
+    """Stands in for a file that hangs or explodes, to exercise the worker guard."""
+    name = Path(path).name
+    if name == "hang.txt":
+        time.sleep(600)
+    if name == "bomb.txt":
+        bytearray(8 * 1024**3)  # far over the worker's memory cap
+    return process_one(path, input_dir, sha, ocr)
+
+
+def test_worker_guard_cuts_off_hanging_and_exploding_files(tmp_path: Path) -> None:
+    make_batch(tmp_path / "in", 1)
+    (tmp_path / "in" / "hang.txt").write_text("KẾ HOẠCH treo", encoding="utf-8")
+    (tmp_path / "in" / "bomb.txt").write_text("KẾ HOẠCH nổ", encoding="utf-8")
+    inputs = sorted((tmp_path / "in").iterdir())
+    tasks = [(str(p), str(tmp_path / "in"), file_sha256(p)) for p in inputs]
+    started = time.monotonic()
+    records = dict(run_local(tasks, "never", workers=2, timeout=5, max_memory_mb=2048, task=guarded_task))
+    assert time.monotonic() - started < 60
+    by_name = {Path(p).name: r for p, r in records.items()}
+    assert len(by_name) == 5
+    assert [e["error_type"] for e in by_name["hang.txt"]["errors"]] == ["timeout"]
+    assert [e["error_type"] for e in by_name["bomb.txt"]["errors"]] == ["memory_limit"]
+    assert by_name["hang.txt"]["document"]["status"] == "error"
+    good = [r for n, r in by_name.items() if n not in ("hang.txt", "bomb.txt")]
+    assert all(r["document"]["status"] != "error" and r["document"]["text_chars"] > 1000 for r in good)
+
+
+def test_dask_executor_equals_local(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    make_batch(tmp_path / "in", 1)
+    ingest(tmp_path / "in", tmp_path / "local", workers=2, progress=False)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
+        ingest(tmp_path / "in", tmp_path / "dask", executor="dask", scheduler=cluster.scheduler_address,
+               progress=False)
+    assert_same(tmp_path / "local", tmp_path / "dask")
+    shutil.rmtree(tmp_path / "dask")
