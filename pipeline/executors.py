@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .rows import DocumentRow, ErrorRow
-from .run import DocResult, doc_id_of, process_file
+from .run import DocResult, display_name, doc_id_of, process_file, relative_name
 
 Task = tuple[str, str, str]  # (path, input_dir, sha256)
 
@@ -26,9 +26,9 @@ def process_one(path: str, input_dir: str, sha: str, ocr: str) -> dict[str, Any]
 def failed_record(path: str, input_dir: str, sha: str, error_type: str, message: str) -> dict[str, Any]:
     """The record of a file whose worker was stopped (timeout, memory, crash): status error."""
     p = Path(path)
-    rel = p.relative_to(input_dir).as_posix() if p.is_relative_to(input_dir) else p.name
+    rel = relative_name(p, Path(input_dir))
     doc_id = doc_id_of(sha)
-    row = DocumentRow(doc_id=doc_id, source_path=rel, source_name=p.name, file_sha256=sha,
+    row = DocumentRow(doc_id=doc_id, source_path=rel, source_name=display_name(p.name), file_sha256=sha,
                       file_format=p.suffix.lower().lstrip(".") or "txt", status="error")
     result = DocResult(document=row, errors=[ErrorRow(rel, doc_id, "read", error_type, message)])
     return result.to_record()
@@ -100,7 +100,7 @@ def run_dask(tasks: list[Task], ocr: str, scheduler: str) -> Iterator[tuple[str,
     with Client(scheduler) as client:
         futures = {}
         for p, d, s in tasks:
-            rel = Path(p).relative_to(d).as_posix()
+            rel = relative_name(Path(p), Path(d))
             fut = client.submit(_process_bytes, rel, Path(p).read_bytes(), s, ocr, key=f"vnplan-{s}", pure=False)
             futures[fut] = (p, d, s)
         for fut in as_completed(futures):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import traceback
+import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -64,6 +65,18 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def display_name(name: str) -> str:
+    """A file name as text for the tables: undecodable bytes (names from old zips, other
+    encodings) become U+FFFD instead of breaking the writers, and NFD names become NFC."""
+    raw = name.encode("utf-8", "surrogateescape")
+    return unicodedata.normalize("NFC", raw.decode("utf-8", "replace"))
+
+
+def relative_name(path: Path, input_dir: Path) -> str:
+    """source_path of the tables: the path relative to INPUT_DIR, as clean text."""
+    return display_name(path.relative_to(input_dir).as_posix() if path.is_relative_to(input_dir) else path.name)
+
+
 def doc_id_of(sha256: str) -> str:
     return sha256[:16]
 
@@ -80,10 +93,10 @@ def process_file(path: Path, input_dir: Path, ocr: str = "auto", sha256: str | N
 
 
 def _process(path: Path, input_dir: Path, ocr: str, sha256: str | None) -> DocResult:
-    rel = path.relative_to(input_dir).as_posix() if path.is_relative_to(input_dir) else path.name
+    rel = relative_name(path, input_dir)
     sha = sha256 or file_sha256(path)
     doc_id = doc_id_of(sha)
-    row = DocumentRow(doc_id=doc_id, source_path=rel, source_name=path.name, file_sha256=sha,
+    row = DocumentRow(doc_id=doc_id, source_path=rel, source_name=display_name(path.name), file_sha256=sha,
                       file_format=path.suffix.lower().lstrip(".") or "txt")
     result = DocResult(document=row)
 
