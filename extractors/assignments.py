@@ -1,9 +1,474 @@
-"""Assignments (placeholder; the assignments owner replaces it)."""
+"""Assignments: which unit leads which task for which index, from two places of a plan.
+
+1. Prose index blocks in the assignments section ("1. Chỉ số “Tính minh bạch…”", "1.1. Chỉ số cải
+   cách hành chính và Chỉ số hài lòng."). A block either has sub-blocks (a)/b)… or (1)/(2)…), each
+   one assignment with its own lead (a label line, or the subject of "a) Giao Công chức X chủ
+   trì…"), or is one assignment governed by label lines ("Công chức phụ trách: X", "Cơ quan chủ
+   trì: X", "Đơn vị phối hợp: Y", "Thời gian thực hiện: …"). Label lines outside the sub-blocks
+   (or only in the last one, when no other sub-block names a lead) govern every sub-block.
+   Several timing lines in one assignment are joined with "; " in document order.
+   A block that names only families ("Chỉ số cải cách hành chính và Chỉ số hài lòng") gets the
+   family-level code of the first family named.
+2. Assignment tables (appendix "NHIỆM VỤ, GIẢI PHÁP …"): header rows found by column vocabulary
+   (pipeline/data/table_columns.toml); group rows name an index component, sub-rows are criteria,
+   one assignment each; a group row with a lead and no sub-rows is an assignment itself.
+
+Label vocabulary: pipeline/data/assignment_labels.toml. `leader` (the "Lãnh đạo phụ trách" line of
+the block, as written) is an extra column of AssignmentRow.
+"""
 from __future__ import annotations
 
-from pipeline.model import PlanDoc
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from normalizers.indices import IndexMatch, detect_families, match_index
+from normalizers.text import fold
+from normalizers.units import canonical_unit, plan_abbreviations, resolve_unit, split_units
+from pipeline.model import Block, OutlineNode, PlanDoc, Section
+from pipeline.resources import read_toml
 from pipeline.rows import AssignmentRow
+
+_BULLET = re.compile(r"^[\s\-+*•·–—>#_\\]+")
+_TRAIL = re.compile(r"[\s*_\\#]+$")
+_NUMBERED = re.compile(r"^(?:chỉ số\s+)?(?P<num>\d+(?:\.\d+)*)\s*[.):]?\s+(?P<title>\S.*)$", re.IGNORECASE)
+_MARKERS = {
+    "letter": re.compile(r"^(?P<m>[a-zđ])[).]\s+(?=\S)"),
+    "paren": re.compile(r"^\((?P<m>\d+)\)\s+(?=\S)"),
+    "numparen": re.compile(r"^(?P<m>\d+)\)\s+(?=\S)"),
+}
+_INLINE_LETTER = re.compile(r"\s(?P<m>[a-h])\)\s+(?=(?:Giao\s+)?[A-ZĐ])")
+_QUOTED = re.compile(r"[\"“”']([^\"“”']{3,})[\"“”']")
+_PARENS = re.compile(r"\s*\([^()]*\)")
+_LEVEL = re.compile(r"\b(?:ubnd|uy ban nhan dan)\s+(xa|phuong|thi tran|huyen|quan|thi xa|thanh pho|tinh)\b")
+_LEVEL_OF = {"xa": "commune", "phuong": "commune", "thi tran": "commune", "huyen": "district",
+             "quan": "district", "thi xa": "district", "thanh pho": "district", "tinh": "province"}
+
+
+@dataclass
+class _Ctx:
+    families: list[str]
+    level: str | None
+    abbrs: dict[str, str]
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    body: str  # without bullets/markup
+
+
+@dataclass
+class _Part:
+    """What a run of lines says: label values and the remaining task lines."""
+    lead: list[str] = field(default_factory=list)
+    support: list[str] = field(default_factory=list)
+    timing: list[str] = field(default_factory=list)
+    leader: str | None = None
+    task: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def _labels() -> tuple[list[tuple[str, re.Pattern[str]]], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    spec = read_toml("assignment_labels.toml")
+    labels = [(role, lab) for role in ("leader", "lead", "support", "timing") for lab in spec[role]]
+    labels.sort(key=lambda rl: -len(rl[1]))
+    compiled = [(role, re.compile(rf"^{re.escape(lab)}\s*:\s*")) for role, lab in labels]
+    subject_end = re.compile(r"\s(?:" + "|".join(re.escape(s) for s in spec["subject_end"]) + r")\b")
+    return (compiled, re.compile(spec["recurring"]), subject_end, re.compile(spec["support_intro"]))
 
 
 def extract_assignments(doc: PlanDoc) -> list[AssignmentRow]:
-    return []
+    ctx = _Ctx(_plan_families(doc), _plan_level(doc), plan_abbreviations(doc.text))
+    rows = _prose_rows(doc, ctx) + _table_rows(doc, ctx)
+    rows.sort(key=lambda r: r.span_start)
+    for i, row in enumerate(rows, 1):
+        row.assignment_id = i
+        row.page = doc.page_at(row.span_start)
+    return rows
+
+
+# --- plan context -------------------------------------------------------------------------------
+
+def _plan_families(doc: PlanDoc) -> list[str]:
+    pre = doc.sections_of("preamble")
+    head = doc.text[: pre[0].end] if pre else doc.text[:2000]
+    return detect_families(head) or detect_families(doc.text)
+
+
+def _plan_level(doc: PlanDoc) -> str | None:
+    pre = doc.sections_of("preamble")
+    head = fold(doc.text[: pre[0].end] if pre else doc.text[:2000])
+    builds = re.search(_LEVEL.pattern + r"[^.\n]{0,60}\b(?:xay dung|ban hanh)", head)
+    m = builds or _LEVEL.search(head)
+    return _LEVEL_OF[m.group(1)] if m else None
+
+
+def _match(name: str, families: list[str]) -> IndexMatch | None:
+    best = None
+    for family in families or [None]:
+        m = match_index(name, family)
+        if m and (best is None or m.score > best.score):
+            best = m
+    return best
+
+
+def _units(raw: list[str], ctx: _Ctx) -> list[str]:
+    return list(dict.fromkeys(canonical_unit(u, ctx.level, ctx.abbrs) for u in raw if u.strip()))
+
+
+def _recurring(timing: str | None) -> bool:
+    return bool(timing and _labels()[1].search(fold(timing)))
+
+
+# --- prose --------------------------------------------------------------------------------------
+
+def _lines(doc: PlanDoc, start: int, end: int) -> list[_Line]:
+    tables = [(b.start, b.end) for b in doc.tables()]
+    out: list[_Line] = []
+    pos = start
+    for raw in doc.text[start:end].split("\n"):
+        s, e = pos, pos + len(raw)
+        pos = e + 1
+        if any(ts <= s < te for ts, te in tables):
+            continue
+        lead = len(raw) - len(_BULLET.sub("", raw))
+        body = _TRAIL.sub("", raw[lead:])
+        if not body:
+            continue
+        out.extend(_split_inline(_Line(s + lead, s + lead + len(body), body)))
+    return out
+
+
+def _split_inline(line: _Line) -> list[_Line]:
+    """A label line that swallowed the next sub-block ("…Phó Chủ tịch UBND xã a) Giao …")."""
+    if not _label(line.body):
+        return [line]
+    m = _INLINE_LETTER.search(line.body)
+    if not m:
+        return [line]
+    cut = m.start() + 1
+    return [_Line(line.start, line.start + m.start(), line.body[: m.start()]),
+            _Line(line.start + cut, line.end, line.body[cut:])]
+
+
+def _label(body: str) -> tuple[str, str] | None:
+    folded = fold(body)
+    for role, pattern in _labels()[0]:
+        m = pattern.match(folded)
+        if m:
+            return role, _TRAIL.sub("", body[m.end():]).strip(" *_.;")
+    return None
+
+
+def _index_heading(line: _Line, ctx: _Ctx) -> tuple[str, str, IndexMatch | None, list[str]] | None:
+    """(number, raw index name, component match, families named) when the line heads an index block."""
+    m = _NUMBERED.match(line.body)
+    if not m or len(m.group("title")) > 300:
+        return None
+    title = m.group("title").strip(" .:;*_")
+    quoted = _QUOTED.search(title)
+    name = quoted.group(1).strip() if quoted else _PARENS.sub("", title).strip(" .:;")
+    folded = fold(name)
+    families = detect_families(_PARENS.sub("", title))
+    match = _match(name, families or ctx.families)
+    words = len(name.split())
+    is_component = match is not None and "." in match.code and (quoted or folded.startswith("chi so") or words <= 16)
+    named_family = bool(families) and folded.startswith(("chi so", "bo chi so")) and words <= 16
+    if not (is_component or named_family):
+        return None
+    return m.group("num"), name, match if is_component else None, families
+
+
+def _prose_rows(doc: PlanDoc, ctx: _Ctx) -> list[AssignmentRow]:
+    sections = doc.sections_of("assignments") or doc.sections_of("other")
+    rows: list[AssignmentRow] = []
+    for section in sections:
+        lines = _lines(doc, section.start, section.end)
+        heads = [(i, h) for i, line in enumerate(lines) if (h := _index_heading(line, ctx))]
+        for k, (i, head) in enumerate(heads):
+            stop = _block_end(lines, i, heads[k + 1][0] if k + 1 < len(heads) else len(lines), head[0])
+            rows.extend(_block_rows(doc, section, lines[i], lines[i + 1: stop], head, ctx))
+    return rows
+
+
+def _block_end(lines: list[_Line], i: int, next_head: int, number: str) -> int:
+    """A numbered line at the index heading's depth or above ("2. Nhiệm vụ…" after "1.3. Chỉ số…")
+    closes the block even when it is not an index heading itself."""
+    depth = number.count(".")
+    for j in range(i + 1, next_head):
+        m = _NUMBERED.match(lines[j].body)
+        if m and m.group("num").count(".") <= depth and not m.group("title")[:1].islower():
+            return j
+    return next_head
+
+
+def _read_part(lines: list[_Line]) -> _Part:
+    part = _Part()
+    for line in lines:
+        label = _label(line.body)
+        if not label:
+            part.task.append(line.body)
+            continue
+        role, value = label
+        if role == "leader":
+            part.leader = part.leader or value
+        elif role == "lead":
+            part.lead.extend(split_units(value))
+        elif role == "support":
+            part.support.extend(split_units(value))
+        elif value:
+            part.timing.append(value)
+    return part
+
+
+def _sub_blocks(lines: list[_Line]) -> tuple[list[_Line], list[tuple[str, list[_Line]]]]:
+    """Lines before the first sub-marker, and the sub-blocks of the first marker style seen."""
+    style = next((name for line in lines for name, p in _MARKERS.items() if p.match(line.body)), None)
+    if style is None:
+        return lines, []
+    pre: list[_Line] = []
+    subs: list[tuple[str, list[_Line]]] = []
+    for line in lines:
+        m = _MARKERS[style].match(line.body)
+        if m:
+            subs.append((m.group("m") if style == "letter" else f"({m.group('m')})", [line]))
+        elif subs:
+            subs[-1][1].append(line)
+        else:
+            pre.append(line)
+    return pre, subs
+
+
+def _subject(line: _Line) -> tuple[list[str], list[str]]:
+    """Lead and support named in a sub-block's first line: 'a) Giao Công chức X là đầu mối, chủ trì…
+    phối hợp với Y thực hiện…'. The subject ends at a verb phrase, or at a later one when the
+    longer subject is still a known unit ("Công chức Địa chính xây dựng và môi trường tham mưu")."""
+    _, _, subject_end, support_intro = _labels()
+    body = _strip_marker(line.body)
+    folded = fold(body)
+    stop = re.search(r"[.:;]", body)
+    limit = stop.start() if stop else len(body)
+    cuts = [m.start() for m in subject_end.finditer(folded) if m.start() < limit] + [limit]
+    cut = cuts[0]
+    for c in cuts[1:]:
+        if c > len(body) or not _all_known(body[:c]):
+            continue
+        cut = c
+    subject = body[:cut].strip(" ,")
+    lead = []
+    if subject and len(subject.replace(" - ", "-").split()) <= 30 and _starts_like_unit(subject):
+        lead = split_units(subject)
+    support: list[str] = []
+    for m in support_intro.finditer(folded):
+        rest = body[m.end():]
+        tail = subject_end.search(" " + fold(rest))
+        stop = re.search(r"[.:;]", rest)
+        cut = min(x for x in (tail.start() - 1 if tail else None, stop.start() if stop else None, len(rest))
+                  if x is not None)
+        support.extend(split_units(rest[:cut].strip(" ,")))
+    return lead, support
+
+
+def _all_known(subject: str) -> bool:
+    items = split_units(re.sub(r"^(?:giao(?:\s+cho)?)\s+", "", subject, flags=re.IGNORECASE))
+    return bool(items) and all(resolve_unit(i) for i in items)
+
+
+def _starts_like_unit(text: str) -> bool:
+    folded = fold(re.sub(r"^(?:giao(?:\s+cho)?)\s+", "", text, flags=re.IGNORECASE))
+    heads = read_toml("unit_patterns.toml")["heads"]
+    return any(folded.startswith(h + " ") or folded == h for h in heads)
+
+
+def _block_rows(doc: PlanDoc, section: Section, heading: _Line, lines: list[_Line],
+                head: tuple[str, str, IndexMatch | None, list[str]], ctx: _Ctx) -> list[AssignmentRow]:
+    number, name, match, families = head
+    node = _node_at(doc.outline, heading.start)
+    path = node.path if node else ".".join(x for x in (section.number, number) if x)
+    if match:
+        family, code, score = match.family, match.code, match.score
+    else:
+        family = families[0]
+        fam = match_index(name, family)
+        code, score = family, (fam.score if fam and fam.code == family else None)
+    pre_lines, subs = _sub_blocks(lines)
+    block = _read_part(pre_lines)
+    parts = [(marker, sub, _read_part(sub)) for marker, sub in subs]
+    if parts and not block.lead and parts[-1][2].lead and not any(p.lead for _, _, p in parts[:-1]):
+        block.lead, parts[-1][2].lead = parts[-1][2].lead, []  # trailing "Cơ quan chủ trì:" of the block
+        block.support, parts[-1][2].support = parts[-1][2].support or block.support, []
+    base = dict(section_no=path, family=family, index_code=code, index_name_raw=name, index_match_score=score)
+    if not parts:
+        return [_row(doc, ctx, heading.start, (lines[-1] if lines else heading).end, block, block, base)]
+    out = []
+    for marker, sub, part in parts:
+        if not part.lead:
+            part.lead, subject_support = _subject(sub[0])
+            part.support = part.support or subject_support
+        part.task[:1] = [_strip_marker(part.task[0])] if part.task else []
+        out.append(_row(doc, ctx, sub[0].start, sub[-1].end, part, block, {**base, "section_no": f"{path}.{marker}"}))
+    return out
+
+
+def _strip_marker(text: str) -> str:
+    for pattern in _MARKERS.values():
+        if pattern.match(text):
+            return pattern.sub("", text, count=1)
+    return text
+
+
+def _row(doc: PlanDoc, ctx: _Ctx, start: int, end: int, part: _Part, block: _Part, base: dict) -> AssignmentRow:
+    lead_raw = part.lead or block.lead
+    timings = list(dict.fromkeys(part.timing or block.timing))
+    timing = "; ".join(timings) or None
+    return AssignmentRow(
+        assignment_id=0, criterion=None, lead_units=_units(lead_raw, ctx),
+        support_units=_units(part.support or block.support, ctx), task="\n".join(part.task).strip(),
+        timing=timing, recurring=_recurring(timing), span_start=start, span_end=end,
+        lead_units_raw=lead_raw, source="prose", leader=part.leader or block.leader, **base)
+
+
+def _node_at(outline: list[OutlineNode], start: int) -> OutlineNode | None:
+    return next((n for n in outline if abs(n.start - start) <= 3), None)
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _columns() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
+    spec = read_toml("table_columns.toml")
+    return tuple((role, tuple(re.compile(p) for p in spec["patterns"][role])) for role in spec["roles"])
+
+
+def _role(cell: str) -> str | None:
+    folded = " ".join(re.findall(r"[a-z0-9]+", fold(cell)))
+    if not folded or len(folded) > 60:
+        return None
+    return next((role for role, pats in _columns() if any(p.search(folded) for p in pats)), None)
+
+
+def _header(rows: list[list[str]]) -> tuple[int, dict[str, int]] | None:
+    """Number of header rows and role -> column (later header rows refine earlier ones)."""
+    roles: dict[int, str] = {}
+    n = 0
+    for r, cells in enumerate(rows[:4]):
+        found = {c: role for c, cell in enumerate(cells) if (role := _role(cell))}
+        filled = [c for c, cell in enumerate(cells) if cell.strip()]
+        if len(found) < 2 or (n and len(found) < len(filled)):
+            break  # a second header row names every filled cell (a group row does not)
+        roles.update(found)
+        n = r + 1
+    cols: dict[str, int] = {}
+    for c, role in sorted(roles.items()):
+        cols.setdefault(role, c)
+    if "lead" not in cols or "item" not in cols:
+        return None
+    return n, cols
+
+
+@dataclass
+class _TRow:
+    number: str
+    cells: dict[str, str]
+    bold: bool
+    start: int
+    end: int
+
+
+def _table_rows(doc: PlanDoc, ctx: _Ctx) -> list[AssignmentRow]:
+    out: list[AssignmentRow] = []
+    for table in doc.tables():
+        texts = [[c.text for c in row] for row in table.rows or []]
+        header = _header(texts)
+        if not header:
+            continue
+        n_head, cols = header
+        section = next((s for s in doc.sections if s.start <= table.start < s.end), None)
+        title = doc.text[section.start: table.start][-600:] if section else ""
+        families = detect_families(title) or ctx.families
+        label = _appendix_label(section)
+        out.extend(_table_assignments(_data_rows(table, texts, n_head, cols), families, label, ctx))
+    return out
+
+
+def _appendix_label(section: Section | None) -> str:
+    if section is None or section.kind != "appendix":
+        return ""
+    m = re.match(r"\s*(phụ lục(?:\s+(?:số\s+)?[\w.]+)?)", section.heading, re.IGNORECASE)
+    return (m.group(1) if m else section.heading).strip().rstrip(":.")
+
+
+def _data_rows(table: Block, texts: list[list[str]], n_head: int, cols: dict[str, int]) -> list[_TRow]:
+    rows: list[_TRow] = []
+    header_sig = [fold(c) for c in texts[n_head - 1]] if n_head else []
+    for r in range(n_head, len(texts)):
+        cells = texts[r]
+        if [fold(c) for c in cells] == header_sig or all(re.fullmatch(r"\(?\d*\)?", c.strip()) for c in cells):
+            continue  # header repeated after a page break; "(1) (2) (3)" column numbers
+        get = {role: cells[c].strip() if c < len(cells) else "" for role, c in cols.items()}
+        number = get.pop("number", "").strip(" .")
+        item = get.get("item", "")
+        s, e = table.row_spans[r] if r < len(table.row_spans) else (table.start, table.end)
+        continuation = rows and not number and not get.get("lead") and not get.get("timing") and (
+            not item or item[:1].islower())
+        if continuation:  # a row the page break split: glue each cell to the row above
+            prev = rows[-1]
+            for role, text in get.items():
+                if text:
+                    prev.cells[role] = f"{prev.cells.get(role, '')} {text}".strip()
+            prev.end = e
+            continue
+        item_cell = cells[cols["item"]] if cols["item"] < len(cells) else ""
+        bold = any(c.bold for c in (table.rows or [])[r] if c.text.strip() == item_cell.strip() and c.text.strip())
+        rows.append(_TRow(number, get, bold, s, e))
+    return rows
+
+
+def _is_group(row: _TRow, nxt: _TRow | None) -> bool:
+    if re.fullmatch(r"\d+|[IVXLC]+|[A-Z]", row.number):
+        return True
+    return not row.number and row.bold and not row.cells.get("lead") and nxt is not None and not nxt.bold
+
+
+def _table_assignments(rows: list[_TRow], families: list[str], label: str, ctx: _Ctx) -> list[AssignmentRow]:
+    out: list[AssignmentRow] = []
+    group: tuple[_TRow, IndexMatch | None] | None = None
+    group_used = True
+
+    def flush() -> None:
+        if group and not group_used and group[0].cells.get("lead"):
+            out.append(_table_row(group[0], group[1], None, families, label, ctx))
+
+    for k, row in enumerate(rows):
+        if _is_group(row, rows[k + 1] if k + 1 < len(rows) else None):
+            flush()
+            group, group_used = (row, _match(row.cells.get("item", ""), families)), False
+            continue
+        group_used = True
+        match = group[1] if group else _match(row.cells.get("item", ""), families)
+        out.append(_table_row(row, match, group[0] if group else None, families, label, ctx))
+    flush()
+    return out
+
+
+def _table_row(row: _TRow, match: IndexMatch | None, group: _TRow | None, families: list[str],
+               label: str, ctx: _Ctx) -> AssignmentRow:
+    cells = row.cells
+    item = cells.get("item", "")
+    is_criterion = group is not None
+    number = row.number or (group.number if group else "")
+    section_no = "/".join(x for x in (label, number) if x) or None
+    lead_raw = split_units(cells.get("lead", ""))
+    timing = cells.get("timing") or None
+    family = match.family if match else (families[0] if families else None)
+    return AssignmentRow(
+        assignment_id=0, section_no=section_no, family=family,
+        index_code=match.code if match else family,
+        index_name_raw=(group.cells.get("item") if group else item) or None,
+        index_match_score=match.score if match else None,
+        criterion=item if is_criterion else None, lead_units=_units(lead_raw, ctx),
+        support_units=_units(split_units(cells.get("support", "")), ctx), task=item, timing=timing,
+        recurring=_recurring(timing), span_start=row.start, span_end=row.end, lead_units_raw=lead_raw,
+        source="table")

@@ -1,9 +1,118 @@
-"""References (placeholder; the references owner replaces it)."""
+"""References: the documents a plan cites ("Kế hoạch số 49/KH-UBND ngày 13/02/2023 của UBND huyện
+Cao Lộc", "Nghị định 61/2018/NĐ-CP", "Luật Đất đai"). A citation needs a number (documents) or a
+name (laws); the plan's own "Kế hoạch này" has neither. Kinds come from pipeline/data/doc_kinds.csv.
+"""
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
+from extractors.header import UP, preamble_end
+from normalizers.text import fold
 from pipeline.model import PlanDoc
+from pipeline.resources import read_csv, read_toml, split_list
 from pipeline.rows import ReferenceRow
+
+_LAW_KINDS = ("Luật",)  # kinds cited by name rather than by number
+_NUMBER = (r"\d+[a-zA-Z]?(?:\s*[/-]\s*\d{4})?\s*[/-]\s*[A-ZĐ][\w&-]*(?:/[\w&-]+)*[\wĐ]"  # 49/KH-UBND
+           r"|\d+[a-zA-Z]?(?:\s*[/-]\s*\d{4})?\s*[/-]\s*[A-ZĐ]")  # 43/Q (single-letter symbols)
+_DATE = r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}"
+
+
+@lru_cache(maxsize=1)
+def _kinds() -> dict[str, str]:
+    """Folded alias -> canonical kind."""
+    return {fold(a): r["kind"] for r in read_csv("doc_kinds.csv") for a in split_list(r["aliases"])}
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> dict:
+    return read_toml("admin_units.toml")["references"]
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    aliases = sorted({a for r in read_csv("doc_kinds.csv") for a in split_list(r["aliases"])},
+                     key=len, reverse=True)
+    kinds = "|".join(re.escape(a) for a in aliases)
+    numbered = re.compile(
+        rf"(?<!\w)(?P<kind>{kinds})\s+(?:(?P<so>số)\s*:?\s*(?P<num>{_NUMBER}|\d+)|(?P<num2>{_NUMBER}))"
+        rf"(?:\s*,?\s*(?:ban hành\s+)?ngày\s+(?P<date>{_DATE}))?", re.I)
+    laws = "|".join(re.escape(a) for a in aliases if _kinds()[fold(a)] in _LAW_KINDS)
+    law = re.compile(rf"(?<![Pp]háp )(?<!\w)(?P<kind>{laws})\s+(?P<name>[^\W\d][^,;.:()\n]*)")
+    return numbered, law
+
+
+def _words_until(text: str, stops: list[str], max_words: int, joins_capital: bool) -> str:
+    """Leading words of text up to a lower-case stop word or punctuation. "và" joins the next word
+    when it is capitalised (issuers: "Bộ Lao động - Thương binh và Xã hội") or, for names, when it
+    is not ("Luật Hỗ trợ doanh nghiệp nhỏ và vừa" but "Luật Đất đai và Luật Xây dựng")."""
+    out: list[str] = []
+    words = re.split(r"[ \t]+", re.split(r"[,;.:()\n\"]", text, maxsplit=1)[0].strip())
+    for i, w in enumerate(words):
+        if not w or len(out) >= max_words:
+            break
+        if w in stops:
+            nxt = words[i + 1] if i + 1 < len(words) else ""
+            cited = fold(" ".join(words[i + 1:i + 4]))
+            if not (w == "và" and nxt and nxt[:1].isupper() == joins_capital) or any(
+                    cited.startswith(k) for k in _kinds()):  # "… và Hướng dẫn số …": a new citation
+                break
+        out.append(w)
+    return " ".join(out)
+
+
+def _issuer(text: str, pos: int) -> tuple[str, int] | None:
+    """The issuer after "của" at text[pos:], and the end offset of the citation."""
+    m = re.compile(r"\s*,?\s*của\s+(?=[" + UP + r"])").match(text, pos)
+    if not m:
+        return None
+    name = _words_until(text[m.end():m.end() + 200], _vocab()["issuer_stop_words"],
+                        _vocab()["issuer_max_words"], True)
+    return (name, m.end() + len(name)) if name else None
 
 
 def extract_references(doc: PlanDoc) -> list[ReferenceRow]:
-    return []
+    from normalizers.dates import parse_date
+
+    text = doc.text
+    basis_end = preamble_end(doc)
+    numbered, law = _patterns()
+    found: list[ReferenceRow] = []
+    for m in numbered.finditer(text):
+        kind = m.group("kind")
+        if not kind[:1].isupper() and not m.group("so"):
+            continue  # lower-case kind without "số": ordinary prose
+        number = re.sub(r"\s+", "", m.group("num") or m.group("num2"))
+        date = parse_date("ngày " + m.group("date")) if m.group("date") else None
+        end = m.end()
+        issuer = _issuer(text, end)
+        if issuer:
+            end = issuer[1]
+        found.append(ReferenceRow(_kinds()[fold(kind)], number, date, issuer[0] if issuer else None,
+                                  m.start() < basis_end, text[m.start():end], m.start(), end))
+    for m in law.finditer(text):
+        if any(r.span_start <= m.start() < r.span_end for r in found):
+            continue
+        name = _words_until(m.group("name"), _vocab()["law_stop_words"], _vocab()["law_max_words"], False)
+        if len(name.split()) < 2:
+            continue
+        end = m.start("name") + len(name)
+        found.append(ReferenceRow(_kinds()[fold(m.group("kind"))], None, None, None, m.start() < basis_end,
+                                  text[m.start():end], m.start(), end))
+    return _dedupe(sorted(found, key=lambda r: r.span_start))
+
+
+def _dedupe(rows: list[ReferenceRow]) -> list[ReferenceRow]:
+    """One row per cited document (first citation), basis when any citation is in the preamble."""
+    seen: dict[tuple[str, str], ReferenceRow] = {}
+    for r in rows:
+        key = (r.doc_kind, fold(r.number or r.raw))
+        if key in seen:
+            first = seen[key]
+            first.is_basis = first.is_basis or r.is_basis
+            first.date = first.date or r.date
+            first.issuer = first.issuer or r.issuer
+        else:
+            seen[key] = r
+    return list(seen.values())

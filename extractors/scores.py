@@ -1,9 +1,493 @@
-"""Scores (placeholder; the scores owner replaces it)."""
+"""Scores: numeric targets, results and weights of indices (SCHEMA `scores`).
+
+The text is read paragraph by paragraph (hard-wrapped lines rejoined), each sentence is cut into
+pieces of one score value each, and a piece yields a row only when both the index and the kind of
+number are certain: precision over recall. Tables with score columns ("Điểm năm 2024",
+"Mục tiêu", "Xếp hạng", "Tỷ trọng") and index-labelled rows are read cell by cell. Phrases live
+in data/score_phrases.toml and match on an accent-free copy of the text of the same length, so
+offsets map 1:1.
+
+Conservative choices (see tests/test_scores.py):
+* a number without an index that resolves in the catalog (component, or the family total) is
+  dropped, e.g. "Điểm phấn đấu năm 2023 là 61,68 điểm" (it is the plain sum of the component
+  targets, not the family's total score: the total is stated separately as "Tổng điểm");
+* a "điểm" number that is neither marked as a target (phấn đấu, trở lên, mục tiêu…) nor as a
+  result (rank, change, kết quả, a year before the plan's) nor under such a lead sentence is
+  dropped;
+* percentages are kept only as weights (tỷ trọng) and as targets of a "tỷ lệ … đạt N%" phrase;
+  survey statistics ("21,14% DN cho rằng…") and percentages in result context are dropped.
+"""
 from __future__ import annotations
 
-from pipeline.model import PlanDoc
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from normalizers.indices import IndexMatch, detect_families, match_index
+from normalizers.numbers import parse_number
+from pipeline.model import Block, Cell, PlanDoc
+from pipeline.resources import read_csv, read_toml
 from pipeline.rows import ScoreRow
+
+_LINE = re.compile(r"[^\n]+")
+# A line that continues the previous one (hard-wrapped text: "đứng thứ" / "5/11 huyện").
+_CONTINUES = re.compile(r"[^.:;!?\n]\n(?=[a-zà-ỹđ0-9])")
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+|\s+\|\s+")
+_QUOTED = re.compile(r'"([^"\n]{3,150})"')
+_STRIP = " \t-+*.,;:"
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if ch in "đĐ":
+        return "d"
+    low = unicodedata.normalize("NFD", ch)[0].lower()
+    return low if len(low) == 1 else ch
+
+
+def fold_same_length(text: str) -> str:
+    """Lowercase, accent-free copy of `text` with the same length (offsets stay valid)."""
+    return "".join(_fold_char(c) for c in text)
+
+
+@dataclass(frozen=True)
+class _Phrases:
+    value: re.Pattern[str]
+    change: re.Pattern[str]
+    rank: re.Pattern[str]
+    weight: re.Pattern[str]
+    year: re.Pattern[str]
+    comparison_year: re.Pattern[str]
+    percent_target: re.Pattern[str]
+    index_intro: re.Pattern[str]
+    name_end: re.Pattern[str]
+    list_marker: re.Pattern[str]
+    list_item: re.Pattern[str]
+    bare_min_score: float
+    separator: re.Pattern[str]
+    index_start: re.Pattern[str]
+    heading: re.Pattern[str]
+    top_heading: re.Pattern[str]
+    target: re.Pattern[str]
+    result: re.Pattern[str]
+    total: re.Pattern[str]
+    ge: re.Pattern[str]
+    le: re.Pattern[str]
+    survey: re.Pattern[str]
+    column_target: re.Pattern[str]
+    column_result: re.Pattern[str]
+    column_weight: re.Pattern[str]
+    column_rank: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> _Phrases:
+    spec = read_toml("score_phrases.toml")
+    single = {k: re.compile(v) for k, v in spec.items() if isinstance(v, str)}
+    cues = {k: re.compile("|".join(f"(?:{p})" for p in v)) for k, v in spec["cues"].items()}
+    return _Phrases(**single, **cues, bare_min_score=float(spec["bare_min_score"]))
+
+
+_YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:\s*-\s*((?:19|20)\d\d))?(?!\d)")
+_TITLE_WORD = re.compile(r"^\W*ke hoach\W*$")
+_TITLE_END = re.compile(r"^\W*(?:can cu|thuc hien (?:ke hoach|nghi quyet|quyet dinh|chi thi|cong van|van ban)"
+                        r"|[ivx]+[.)]\s)")
+_DATE_LINE = re.compile(r"\bngay\b.*\bthang\b.*\bnam\s+((?:19|20)\d\d)")
+
+
+def plan_title(doc: PlanDoc) -> str:
+    """The title lines under "KẾ HOẠCH" (up to the legal basis), "" when there is no such word."""
+    lines = doc.text[:4000].split("\n")
+    for i, line in enumerate(lines):
+        if _TITLE_WORD.match(fold_same_length(line)):
+            title = lines[i + 1:i + 2]
+            for nxt in lines[i + 2:i + 5]:
+                if _TITLE_END.match(fold_same_length(nxt)):
+                    break
+                title.append(nxt)
+            return " ".join(title)
+    return ""
+
+
+def plan_years(doc: PlanDoc) -> tuple[int | None, int | None]:
+    """(first, last) year the plan covers, read from its title ("… năm 2023", "giai đoạn
+    2023 - 2025"), else from the issue-date line; (None, None) when neither says."""
+    title = plan_title(doc)
+    for m in _YEAR_IN_TITLE.finditer(title):
+        if m.group(2) and int(m.group(2)) >= int(m.group(1)):
+            return int(m.group(1)), int(m.group(2))
+    years = [int(m.group(1)) for m in _YEAR_IN_TITLE.finditer(title)]
+    if years:  # "Khắc phục hạn chế năm 2024 và thực hiện … năm 2025": a plan looks ahead
+        return max(years), max(years)
+    for line in fold_same_length(doc.text[:2000]).split("\n")[:15]:
+        if d := _DATE_LINE.search(line):
+            return int(d.group(1)), int(d.group(1))
+    return None, None
+
+
+def plan_family(doc: PlanDoc) -> str | None:
+    """The one index family the plan is about (from its title, else the text), or None."""
+    for text in (plan_title(doc), doc.text):
+        families = detect_families(text)
+        if families:
+            return families[0] if len(families) == 1 else None
+    return None
+
+
+@lru_cache(maxsize=1)
+def _codes() -> frozenset[str]:
+    return frozenset(r["code"] for r in read_csv("indices.csv"))
+
+
+def total_code(family: str) -> str:
+    """The family's overall-score code (`DDCI.TOTAL`), or the family code itself when the
+    catalog has no TOTAL entry for it."""
+    code = f"{family}.TOTAL"
+    return code if code in _codes() else family
+
+
+@dataclass
+class _Index:
+    family: str
+    code: str
+
+
+def _as_index(m: IndexMatch | None) -> _Index | None:
+    if m is None:
+        return None
+    code = m.code if "." in m.code else total_code(m.family)
+    return _Index(m.family, code)
+
+
+def _named_index(text: str, key: str, hint: str | None, bare: bool = False) -> _Index | None:
+    """The index a piece of text names: a quoted name, or the words after "Chỉ số"; with `bare`,
+    also the text itself ("Tính minh bạch đạt …") at a stricter score. A name's end is unknown
+    in folded text ("đạt" and "đất" fold alike), so every candidate end is tried."""
+    p = _phrases()
+    for q in _QUOTED.finditer(text):
+        if found := _as_index(match_index(q.group(1).strip("*_ "), hint)):
+            return found
+    starts = [(m.end(), 0.0) for m in p.index_intro.finditer(key)]
+    if bare:
+        lead = p.list_marker.match(key)
+        starts.append((lead.end() if lead else 0, p.bare_min_score))
+    best: IndexMatch | None = None
+    for start, min_score in starts:
+        ends = [m.start() for m in p.name_end.finditer(key, start, start + 150)][:8] + [len(key)]
+        for end in ends:
+            name = text[start:end].strip(" \"*_")
+            found = match_index(name, hint) if len(name) >= 3 else None
+            if found and found.score >= min_score and (best is None or found.score > best.score):
+                best = found
+    return _as_index(best)
+
+
+def _total_index(key: str, text: str, hint: str | None) -> _Index | None:
+    families = detect_families(text)
+    if not _phrases().total.search(key) and not families:
+        return None
+    family = families[0] if len(families) == 1 else hint if not families else None
+    return _Index(family, total_code(family)) if family else None
+
+
+def _year(key: str) -> int | None:
+    """The first year of a clause that is not a "so với năm …" comparison year."""
+    p = _phrases()
+    for m in p.year.finditer(key):
+        if not p.comparison_year.search(key[max(0, m.start() - 30):m.start()]):
+            return int(m.group("year"))
+    return None
+
+
+@dataclass
+class _Context:
+    """What the lead sentence of a list says about the numbers that follow it."""
+
+    kind: str | None = None
+    year: int | None = None
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Spans of the text's lines, a line that plainly continues the previous one joined to it."""
+    spans: list[tuple[int, int]] = []
+    for m in _LINE.finditer(text):
+        if spans and _CONTINUES.match(text, m.start() - 2):
+            spans[-1] = (spans[-1][0], m.end())
+        else:
+            spans.append(m.span())
+    return spans
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences (and table cells) of a line, trimmed of bullets and end punctuation."""
+    cuts = [start]
+    for m in _SENTENCE_END.finditer(text, start, end):
+        cuts += [m.start(), m.end()]
+    cuts.append(end)
+    spans = (_trim(text, a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=True))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a] in _STRIP:
+        a += 1
+    while b > a and text[b - 1] in _STRIP:
+        b -= 1
+    return a, b
+
+
+def _anchors(key: str, a: int, b: int) -> list[re.Match[str]]:
+    """The score values of a span: "N điểm" that are not a change and not in parentheses."""
+    p = _phrases()
+    changes = [(m.start(), m.end()) for m in p.change.finditer(key, a, b)]
+    return [m for m in p.value.finditer(key, a, b)
+            if not any(s <= m.start() < e for s, e in changes)
+            and key.count("(", a, m.start()) <= key.count(")", a, m.start())]
+
+
+def _pieces(text: str, key: str, a: int, b: int) -> list[tuple[int, int, re.Match[str]]]:
+    """A sentence cut into pieces of one score value each (with its rank, change and cues):
+    the cut before each further value is the separator that starts a new "chỉ số", else the
+    last comma/semicolon before that value. Values with no separator before them are ignored."""
+    p = _phrases()
+    anchors = _anchors(key, a, b)
+    out: list[tuple[int, int, re.Match[str]]] = []
+    start, prev_end = a, None
+    for anchor in anchors:
+        if prev_end is not None:
+            seps = list(p.separator.finditer(key, prev_end, anchor.start()))
+            if not seps:
+                continue
+            cut = next((m for m in reversed(seps) if p.index_start.match(key, m.end())), seps[-1])
+            out[-1] = (out[-1][0], cut.start(), out[-1][2])
+            start = cut.end()
+        out.append((start, b, anchor))
+        prev_end = anchor.end()
+    return [(*_trim(text, s, e), m) for s, e, m in out]
+
+
+class _Extractor:
+    def __init__(self, doc: PlanDoc):
+        self.text = doc.text
+        self.key = fold_same_length(doc.text)
+        self.hint = plan_family(doc)
+        first, last = plan_years(doc)
+        self.first_year = first
+        self.plan_year = first if first is not None and first == last else None
+        self.rows: list[ScoreRow] = []
+
+    def run(self) -> list[ScoreRow]:
+        p = _phrases()
+        ctx = _Context()
+        block: _Index | None = None
+        for a, b in _paragraphs(self.text):
+            lkey = self.key[a:b]
+            if p.heading.match(lkey) and not p.value.search(lkey) and b - a < 300:
+                ctx = _Context()
+                named = _named_index(self.text[a:b], lkey, block.family if block else self.hint)
+                if named or p.top_heading.match(lkey):
+                    block = named
+            self._weights(a, b, block)
+            produced = False
+            for sa, sb in _sentences(self.text, a, b):
+                self._percent_targets(sa, sb, lkey, block, ctx)
+                rows = self._sentence_scores(sa, sb, block, ctx)
+                if rows and not produced and _year(self.key[sa:sb]) is not None:
+                    ctx = _Context(rows[0].kind, rows[0].year)  # a total line leads its component list
+                produced = produced or bool(rows)
+                self.rows += rows
+            if not produced:
+                ctx = self._lead(lkey, ctx)
+        return self.rows
+
+    def _lead(self, lkey: str, ctx: _Context) -> _Context:
+        """Context for the following lines from a line without scores; it lasts until the next
+        heading or lead sentence."""
+        p = _phrases()
+        if p.target.search(lkey):
+            return _Context("target", _year(lkey) or self.plan_year)
+        if p.result.search(lkey):
+            return _Context("result", _year(lkey))
+        return ctx
+
+    def _row(self, a: int, b: int, **fields) -> ScoreRow:
+        return ScoreRow(raw=self.text[a:b], span_start=a, span_end=b, **fields)
+
+    def _weights(self, a: int, b: int, block: _Index | None) -> None:
+        """"(Chiếm tỷ trọng 30% tổng số điểm)": in an index heading, or said of the score (a share
+        of something else, "chiếm tỷ trọng 30% GDP", is no weight)."""
+        p = _phrases()
+        heading = p.heading.match(self.key, a) is not None and b - a < 300
+        for m in p.weight.finditer(self.key, a, b):
+            if not heading and "diem" not in self.key[m.end():m.end() + 30]:
+                continue
+            index = _named_index(self.text[a:m.start()], self.key[a:m.start()], self.hint) or block
+            value = parse_number(self.text[m.start("num"):m.end("num")])
+            if index is None or value is None or value > 100:
+                continue
+            ra, rb = _trim(self.text, a, b)
+            self.rows.append(self._row(ra, rb, family=index.family, index_code=index.code, indicator=None,
+                                       kind="weight", value=value, unit="%", comparator=None,
+                                       year=self.plan_year, rank=None, rank_of=None, change=None))
+
+    def _percent_targets(self, a: int, b: int, line: str, block: _Index | None, ctx: _Context) -> None:
+        """Targets "tỷ lệ … đạt N%" of a sentence that says it is a goal, or of a list item under
+        a goal's lead sentence; never in a line of survey statistics or results."""
+        p = _phrases()
+        key = self.key[a:b]
+        listed = ctx.kind == "target" and p.list_item.match(line)
+        if not (p.target.search(key) or listed):
+            return
+        if p.survey.search(line) or p.result.search(key) or p.rank.search(key):
+            return
+        year = _year(key)
+        if year is not None and self.first_year is not None and year < self.first_year:
+            return  # a past year: a result, not a goal
+        for m in p.percent_target.finditer(self.key, a, b):
+            value = parse_number(self.text[m.start("num"):m.end("num")])
+            if value is None or value > 100:
+                continue
+            rest = self.key[m.start():b]
+            comparator = ">=" if p.ge.search(rest) else "<=" if p.le.search(rest) else "="
+            what = self.text[m.start("what"):m.end("what")].strip()
+            family = block.family if block else self.hint
+            self.rows.append(self._row(a, b, family=family, index_code=block.code if block else family,
+                                       indicator=what[:1].upper() + what[1:], kind="target", value=value,
+                                       unit="%", comparator=comparator,
+                                       year=year or ctx.year or self.plan_year,
+                                       rank=None, rank_of=None, change=None))
+
+    def _sentence_scores(self, a: int, b: int, block: _Index | None, ctx: _Context) -> list[ScoreRow]:
+        """Score rows of one sentence; a piece that names no index continues the previous one's
+        ("A năm 2022 đạt 6,5 điểm, năm 2023 phấn đấu đạt 7 điểm trở lên")."""
+        pieces = _pieces(self.text, self.key, a, b)
+        if not pieces:
+            return []
+        lead = self.key[a:pieces[0][2].start()]
+        hint = block.family if block else self.hint
+        rows: list[ScoreRow] = []
+        index: _Index | None = None
+        for pa, pb, anchor in pieces:
+            prefix, prefix_key = self.text[pa:anchor.start()], self.key[pa:anchor.start()]
+            index = (_named_index(prefix, prefix_key, hint) or _total_index(prefix_key, prefix, hint)
+                     or _named_index(prefix, prefix_key, hint, bare=True) or index)
+            if index is not None and (row := self._score(pa, pb, anchor, index, lead, ctx)):
+                rows.append(row)
+        return rows
+
+    def _kind(self, key: str, lead: str, year: int | None, ctx: _Context) -> str | None:
+        p = _phrases()
+        if p.target.search(key):
+            return "target"
+        if p.rank.search(key) or p.change.search(key) or p.result.search(key):
+            return "result"
+        if p.target.search(lead):
+            return "target"
+        if p.result.search(lead):
+            return "result"
+        if year is not None and self.first_year is not None and year < self.first_year:
+            return "result"
+        return ctx.kind
+
+    def _score(self, a: int, b: int, anchor: re.Match[str], index: _Index, lead: str,
+               ctx: _Context) -> ScoreRow | None:
+        p = _phrases()
+        key = self.key[a:b]
+        value = parse_number(self.text[anchor.start("num"):anchor.end("num")])
+        if value is None or value > 100:
+            return None
+        year = _year(key) or _year(lead)
+        kind = self._kind(key, lead, year, ctx)
+        if kind is None:
+            return None
+        if year is None and ctx.kind == kind:
+            year = ctx.year
+        if year is None and kind == "target":
+            year = self.plan_year
+        comparator = None
+        if kind == "target":
+            comparator = ">=" if p.ge.search(key) else "<=" if p.le.search(key) else "="
+        rank = p.rank.search(self.key, a, b)
+        change = p.change.search(self.key, a, b)
+        delta = None
+        if change:
+            amount = parse_number(self.text[change.start("num"):change.end("num")])
+            delta = None if amount is None else (-amount if change.group("dir") == "giam" else amount)
+        return self._row(a, b, family=index.family, index_code=index.code, indicator=None, kind=kind,
+                         value=value, unit="điểm", comparator=comparator, year=year,
+                         rank=int(rank.group("rank")) if rank else None,
+                         rank_of=int(rank.group("of")) if rank else None, change=delta)
+
+
+_NUMBER_CELL = re.compile(r"^\s*(\d{1,3}(?:[.,]\d{1,3})?)\s*(?:diem|%)?\s*$")
+_RANK_CELL = re.compile(r"^\s*(?:thu\s+)?(\d{1,3})\s*(?:/\s*(\d{1,3}))?\s*$")
+
+
+def _column_kinds(header: list[str]) -> dict[int, tuple[str, int | None]]:
+    """Score columns of a table header: column -> (target | result | weight | rank, year)."""
+    p = _phrases()
+    out: dict[int, tuple[str, int | None]] = {}
+    for col, head in enumerate(header):
+        for kind in ("weight", "rank", "target", "result"):
+            if getattr(p, f"column_{kind}").search(head):
+                out[col] = (kind, _year(head))
+                break
+    return out
+
+
+def _table_scores(doc: PlanDoc, table: Block, hint: str | None, plan_year: int | None) -> list[ScoreRow]:
+    """Scores of a table whose header names score columns ("Điểm năm 2024", "Mục tiêu 2025",
+    "Xếp hạng", "Tỷ trọng") and whose rows are labelled with an index name."""
+    rows = table.rows or []
+    if len(rows) < 2:
+        return []
+    width = max(len(r) for r in rows)
+    header = [" ".join(fold_same_length(r[c].text) for r in rows[:2] if c < len(r)) for c in range(width)]
+    kinds = _column_kinds(header)
+    if not any(k in ("target", "result", "weight") for k, _ in kinds.values()):
+        return []
+    out: list[ScoreRow] = []
+    for r, row in enumerate(rows[1:], start=1):
+        labels = [c for i, c in enumerate(row) if i not in kinds and not _NUMBER_CELL.match(c.text)]
+        index = next((x for c in labels if (x := _cell_index(c, hint))), None)
+        if index is None:
+            continue
+        rank = rank_of = None
+        for col, (kind, _) in kinds.items():
+            if kind == "rank" and col < len(row) and (m := _RANK_CELL.match(row[col].text)):
+                rank, rank_of = int(m.group(1)), int(m.group(2)) if m.group(2) else None
+        for col, (kind, year) in kinds.items():
+            cell = row[col] if col < len(row) else None
+            m = _NUMBER_CELL.match(cell.text) if cell and kind != "rank" else None
+            value = parse_number(m.group(1)) if m else None
+            if cell is None or value is None or value > 100:
+                continue
+            percent = kind == "weight" or "%" in header[col] or "%" in cell.text
+            a, b = table.row_spans[r] if r < len(table.row_spans) else (cell.start, cell.end)
+            out.append(ScoreRow(
+                family=index.family, index_code=index.code, indicator=None, kind=kind, value=value,
+                unit="%" if percent else "điểm", comparator="=" if kind == "target" else None,
+                year=year or (plan_year if kind != "result" else None),
+                rank=rank if kind == "result" else None, rank_of=rank_of if kind == "result" else None,
+                change=None, raw=doc.text[a:b], span_start=a, span_end=b))
+    return out
+
+
+def _cell_index(cell: Cell, hint: str | None) -> _Index | None:
+    key = fold_same_length(cell.text)
+    if _phrases().total.search(key):
+        return _Index(hint, total_code(hint)) if hint else None
+    return _named_index(cell.text, key, hint) or _named_index(cell.text, key, hint, bare=True)
 
 
 def extract_scores(doc: PlanDoc) -> list[ScoreRow]:
-    return []
+    """Targets, results and weights of the plan's indices, each with its evidence clause (or
+    table row)."""
+    if not doc.text:
+        return []
+    extractor = _Extractor(doc)
+    rows = extractor.run()
+    for table in doc.tables():
+        rows += _table_scores(doc, table, extractor.hint, extractor.plan_year)
+    return sorted(rows, key=lambda r: r.span_start)

@@ -7,6 +7,7 @@ that every later span points into this one string (written as text/<doc_id>.txt)
 from __future__ import annotations
 
 from normalizers.text import normalize_text
+from normalizers.vocab import repair_text
 
 from .model import Block, PlanDoc
 
@@ -32,7 +33,7 @@ def assemble(doc: PlanDoc) -> PlanDoc:
         if block.kind == "page_break":
             continue
         if block.kind != "table":
-            block.text = normalize_text(block.text)
+            block.text = repair_text(normalize_text(block.text))
             if not block.text:
                 continue
         elif not block.rows:
@@ -49,7 +50,7 @@ def assemble(doc: PlanDoc) -> PlanDoc:
                 for c, cell in enumerate(row):
                     if c:
                         emit(CELL_SEP)
-                    cell.text = normalize_text(cell.text)
+                    cell.text = repair_text(normalize_text(cell.text))
                     cell.start, cell.end = emit(cell.text)
                 block.row_spans.append((row_start, pos))
             block.end = pos

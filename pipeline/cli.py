@@ -22,6 +22,69 @@ def _ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_rules(path: Path | None) -> dict | None:
+    """The audit rules (defaults merged with --rules FILE); None after printing why they are unusable."""
+    from .audit import RulesError, load_rules
+
+    try:
+        return load_rules(path)
+    except RulesError as exc:
+        print(f"vnplan: {exc}", file=sys.stderr)
+        return None
+
+
+def _has_records(out_dir: Path) -> bool:
+    if not (out_dir / "json").is_dir():
+        print(f"vnplan: not an output folder (no json/ records): {out_dir}", file=sys.stderr)
+        return False
+    return True
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from .audit import audit_out_dir, audit_records_table, format_audit
+    from .query import format_csv, format_json
+
+    if not _has_records(args.out_dir) or (rules := _load_rules(args.rules)) is None:
+        return 2
+    audited = audit_out_dir(args.out_dir, rules)
+    if args.format == "table":
+        print(format_audit(audited))
+    else:
+        print((format_csv if args.format == "csv" else format_json)(*audit_records_table(audited)))
+    return int(any(not f.passed and f.severity == "error" for _, fs in audited for f in fs))
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    if not _has_records(args.out_dir) or (rules := _load_rules(args.rules)) is None:
+        return 2
+    print(f"vnplan: wrote {write_report(args.out_dir, rules)}")
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    from .query import format_csv, format_json, format_table, run_query
+
+    if not (args.out_dir / "documents.parquet").is_file():
+        print(f"vnplan: no tables in {args.out_dir} (run vnplan ingest first)", file=sys.stderr)
+        return 2
+    import duckdb
+
+    try:
+        columns, rows = run_query(args.out_dir, args.sql)
+    except duckdb.Error as exc:
+        print(f"vnplan: query failed: {exc}", file=sys.stderr)
+        return 1
+    if args.csv:
+        sys.stdout.write(format_csv(columns, rows))
+    elif args.json:
+        print(format_json(columns, rows))
+    else:
+        print(format_table(columns, rows, args.max_width))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vnplan", description="Vietnamese plans into a clean dataset")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -37,6 +100,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--log-json", action="store_true", help="one JSON line per file on stderr")
     p.set_defaults(func=_ingest)
+    p = sub.add_parser("audit", help="check every stored plan against the audit rules (exit 1 on errors)")
+    p.add_argument("out_dir", type=Path)
+    p.add_argument("--rules", type=Path, help="TOML file merged over the default audit rules")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=_audit)
+    p = sub.add_parser("report", help="write OUT_DIR/report.html (offline audit report)")
+    p.add_argument("out_dir", type=Path)
+    p.add_argument("--rules", type=Path, help="TOML file merged over the default audit rules")
+    p.set_defaults(func=_report)
+    p = sub.add_parser("query", help="DuckDB SQL over the tables and the *_wide views")
+    p.add_argument("out_dir", type=Path)
+    p.add_argument("sql")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--csv", action="store_true", help="CSV on stdout")
+    fmt.add_argument("--json", action="store_true", help="JSON array on stdout")
+    p.add_argument("--max-width", type=int, default=60, help="table mode: cut cells longer than this")
+    p.set_defaults(func=_query)
     return parser
 
 

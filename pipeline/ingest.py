@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .report import write_report
 from .run import file_sha256
 from .store import iter_records, known_hashes, save_record
 from .writers.tables import build_tables, write_tables
@@ -91,5 +92,6 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
                                   "errors": len(record.get("errors", []))}, ensure_ascii=False),
                       file=sys.stderr)
     write_tables(out_dir, build_tables(iter_records(out_dir)))
+    write_report(out_dir)
     summary.seconds = time.monotonic() - started
     return summary

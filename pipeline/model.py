@@ -73,6 +73,8 @@ class Section:
     end: int
     page: int | None
     node: OutlineNode | None = None
+    level: int = 1  # 2 for a required kind found only as a sub-heading (e.g. funding inside
+    #                 implementation); such a section nests inside its level-1 section
 
 
 @dataclass

@@ -72,13 +72,14 @@ class AssignmentRow:
     page: int | None = None
     lead_units_raw: list[str] = field(default_factory=list)  # as written, before canonicalisation
     source: str = "prose"  # prose | table
+    leader: str | None = None  # the block's "Lãnh đạo phụ trách" line as written
     doc_id: str = ""
 
 
 @dataclass
 class DeadlineRow:
     assignment_id: int | None
-    date: str
+    date: str | None  # None for a recurring deadline that names no single last day
     kind: str  # by_date, by_quarter, by_month, recurring
     raw: str
     span_start: int

@@ -19,6 +19,7 @@ from extractors.scores import extract_scores
 
 from .assemble import assemble
 from .audit import run_audit
+from .guards import check_file
 from .model import PlanDoc
 from .readers import ReadError, read_file
 from .rows import (
@@ -105,7 +106,9 @@ def _process(path: Path, input_dir: Path, ocr: str, sha256: str | None) -> DocRe
                                       _message(exc)))
 
     try:
+        notes = check_file(path)  # resource limits and lying extensions, before any parser runs
         read = read_file(path, ocr=ocr)
+        read.warnings[:0] = notes
     except ReadError as exc:
         fail(exc.stage, exc, exc.error_type)
         row.status = "error"
@@ -137,7 +140,7 @@ def _process(path: Path, input_dir: Path, ocr: str, sha256: str | None) -> DocRe
         return result
     result.sections = [
         SectionRow(doc_id, s.seq, s.kind, s.number, s.heading, s.start, s.end, s.page,
-                   s.node.level if s.node else 1)
+                   s.level)
         for s in doc.sections
     ]
     _extract_all(doc, result, fail)

@@ -1,11 +1,651 @@
 """Segmenter: fills PlanDoc.outline (numbered headings and their bodies) and PlanDoc.sections
-(top-level parts with SCHEMA kinds). First version: no outline, the whole text as preamble."""
+(the plan's parts with SCHEMA kinds).
+
+How it works:
+* the text is cut into lines (block by block; table cells are lines too, but only for the
+  unnumbered markers such as "Nơi nhận" / the signature, which often sit in a layout table);
+* a line is a numbered heading candidate when it starts with a numbering token (Phần I, I., 1.,
+  1.1., a), (1), ...); the level of a numbering style comes from nesting (a stack of the styles
+  as they appear), and a candidate is kept only when it continues the sequence of its style
+  (so "2." after "1." of the same list, Roman numerals consecutive), or starts a new list;
+* unnumbered parts (closing "Trên đây là…", "Nơi nhận", signature, "Phụ lục") cut the outline;
+* top-level headings are classified into section kinds by fuzzy matching against
+  pipeline/data/headings.toml on accent-folded text.
+
+`python -m pipeline.segment FILE` prints the outline tree and the sections of a file.
+"""
 from __future__ import annotations
 
-from .model import PlanDoc, Section
+import re
+import sys
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from normalizers.text import fold
+
+from .model import Block, OutlineNode, PlanDoc, Section
+from .resources import read_toml
+
+REQUIRED_KINDS = ("purpose", "assignments", "funding", "implementation")
+
+
+# --- text helpers -------------------------------------------------------------------------------
+
+def _fold_char(c: str) -> str:
+    if c in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", c)[0].lower()
+    return base if len(base) == 1 else c
+
+
+def fold_same_length(text: str) -> str:
+    """Accent-folded lower case with the same length as `text` (so match offsets carry over)."""
+    return "".join(_fold_char(c) for c in text)
+
+
+def fold_words(text: str) -> str:
+    """Accent-folded lower-case words separated by single spaces (for fuzzy matching)."""
+    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+
+
+_LEAD_MARKUP = re.compile(r"^[\s#>*_\\]+")
+_TRAIL_MARKUP = re.compile(r"[\s#*_\\]+$")
+_UPPER_OK = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _is_upper(text: str) -> bool:
+    letters = _UPPER_OK.findall(text)
+    return len(letters) >= 4 and all(ch.isupper() for ch in letters)
+
+
+# --- lines --------------------------------------------------------------------------------------
+
+@dataclass
+class _Line:
+    start: int  # offsets of the line's text without leading/trailing markup
+    end: int
+    text: str
+    block: Block
+    first: bool  # first line of its block
+    strong: bool  # heading block, bold, markdown heading/bold wrapper, or upper case
+    table: bool  # inside a table (or a tab-separated row)
+
+
+def _lines(doc: PlanDoc) -> list[_Line]:
+    out: list[_Line] = []
+
+    def add(start: int, end: int, block: Block, first: bool, table: bool) -> None:
+        raw = doc.text[start:end]
+        lead = _LEAD_MARKUP.match(raw)
+        s = start + (lead.end() if lead else 0)
+        trail = _TRAIL_MARKUP.search(doc.text, s, end) if s < end else None
+        e = trail.start() if trail else end
+        if e <= s:
+            return
+        text = doc.text[s:e]
+        strong = (block.kind == "heading" or block.bold or raw.lstrip().startswith(("#", "**", "__"))
+                  or _is_upper(text))
+        out.append(_Line(s, e, text, block, first, strong, table or "\t" in text or " | " in text))
+
+    for block in doc.blocks:
+        if block.kind == "header_cell":
+            continue
+        if block.kind == "table":
+            for row in block.rows or []:
+                seen: set[int] = set()
+                for cell in row:
+                    if cell.start in seen or cell.end <= cell.start:
+                        continue  # merged cells are repeated; read each once
+                    seen.add(cell.start)
+                    for s, e, first in _split(doc.text, cell.start, cell.end):
+                        add(s, e, block, first, True)
+            continue
+        for s, e, first in _split(doc.text, block.start, block.end):
+            add(s, e, block, first, False)
+    return out
+
+
+def _split(text: str, start: int, end: int) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, is_first) of the non-blank lines of text[start:end]."""
+    pos = start
+    first = True
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        if text[pos:stop].strip():
+            yield pos, stop, first
+            first = False
+        pos = stop + 1
+
+
+# --- numbering ----------------------------------------------------------------------------------
+
+@dataclass
+class _Num:
+    key: str  # numbering style: 'phan', 'roman', 'arabic.', 'multi2', 'letter)', 'paren1', ...
+    rank: int  # hierarchy prior: a lower rank is never nested below a higher rank
+    value: int | tuple[int, ...]
+    number: str  # as written: 'II', '1', '1.1', 'a', '(1)', 'thứ nhất'
+    title_start: int  # offset in the line where the heading title starts
+
+
+_BRACKET_RANK = 10
+_PHAN = re.compile(r"(phan|chuong|muc)\s+(thu\s+[a-z]+|[ivxl]{1,6}|\d{1,2})(?=$|[\s.:\-–)])[\s.:\-–)]*")
+_MULTI = re.compile(r"(\d{1,2}(?:\.\d{1,2}){1,3})\.?(?=\s|$)\s*")
+_ARABIC = re.compile(r"(\d{1,2})\s*([.)])(?![\d/])\s*")
+_PAREN = re.compile(r"\((\d{1,2}|[a-z])\)\s*")
+_ROMAN = re.compile(r"([ivxl]{1,6})\s*[.\-–:)](?!\d)\s*")
+_LETTER = re.compile(r"([a-z])\s*([.)])(?=\s|$)\s*")
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50}
+
+
+def _roman_value(s: str) -> int | None:
+    total = 0
+    values = [_ROMAN_VALUES[c] for c in s.lower()]
+    for i, v in enumerate(values):
+        total += -v if i + 1 < len(values) and values[i + 1] > v else v
+    return total if total > 0 and _to_roman(total) == s.upper() else None
+
+
+def _ocr_roman(token: str) -> str | None:
+    """An upper-case Roman numeral; OCR's lower-case 'l' for 'I' is repaired ('Il' -> 'II')."""
+    if token.isupper():
+        return token
+    if "l" in token and any(c in "IVX" for c in token) and token.replace("l", "I").isupper():
+        return token.replace("l", "I")
+    return None
+
+
+def _to_roman(n: int) -> str:
+    out = ""
+    for v, sym in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out, n = out + sym, n - v
+    return out
+
+
+@lru_cache(maxsize=1)
+def _config() -> dict:
+    return read_toml("headings.toml")
+
+
+def _letters() -> list[str]:
+    return _config()["numbering"]["letters"].split()
+
+
+def _parse_number(text: str) -> _Num | None:
+    """The numbering token at the start of a heading line, or None."""
+    folded = fold_same_length(text)
+    if m := _PHAN.match(folded):
+        word, token = m.group(1), m.group(2)
+        if token.startswith("thu"):
+            value = _config()["numbering"]["ordinals"].get(token.split()[-1])
+        elif token.isdigit():
+            value = int(token)
+        else:
+            value = _roman_value(token) if text[m.start(2):m.end(2)].isupper() else None
+        if value is None:
+            return None
+        rank = {"phan": 0, "chuong": 1, "muc": 2}[word]
+        return _Num(word, rank, value, text[m.start(1):m.end(2)], m.end())
+    if m := _MULTI.match(folded):
+        parts = tuple(int(p) for p in m.group(1).split("."))
+        return _Num(f"multi{len(parts)}", 4 + len(parts), parts, m.group(1), m.end())
+    if m := _ARABIC.match(folded):
+        sep = m.group(2)
+        return _Num("arabic" + sep, 5 if sep == "." else _BRACKET_RANK, int(m.group(1)), m.group(1), m.end())
+    if m := _PAREN.match(folded):
+        token = text[m.start(1):m.end(1)]
+        if token.isdigit():
+            return _Num("paren1", _BRACKET_RANK, int(token), f"({token})", m.end())
+        if token in _letters():
+            return _Num("parena", _BRACKET_RANK, _letters().index(token) + 1, f"({token})", m.end())
+        return None
+    if (m := _ROMAN.match(folded)) and (token := _ocr_roman(text[m.start(1):m.end(1)])):
+        value = _roman_value(token)
+        return _Num("roman", 4, value, token, m.end()) if value else None
+    if m := _LETTER.match(folded):
+        token = text[m.start(1):m.end(1)]
+        if token in _letters():
+            return _Num("letter" + m.group(2), _BRACKET_RANK, _letters().index(token) + 1, token, m.end())
+    return None
+
+
+def _is_first(num: _Num, parent: _Num | None) -> bool:
+    if isinstance(num.value, tuple):
+        prefix_ok = (parent is None or not parent.key.startswith(("arabic.", "multi"))
+                     or _tuple(parent.value) == num.value[:-1])
+        return num.value[-1] == 1 and prefix_ok
+    return num.value == 1
+
+
+def _tuple(value: int | tuple[int, ...]) -> tuple[int, ...]:
+    return value if isinstance(value, tuple) else (value,)
+
+
+def _follows(num: _Num, last: _Num, tolerant: bool) -> bool:
+    """Does `num` continue the list whose last item is `last`?"""
+    a, b = _tuple(last.value), _tuple(num.value)
+    if a[:-1] != b[:-1]:
+        return False
+    step = b[-1] - a[-1]
+    if step == 1:
+        return True
+    if num.key.startswith(("letter", "parena")):  # 'e' may follow 'd' (đ skipped)
+        letters = _letters()
+        if letters[a[-1] - 1] == "d" and letters[b[-1] - 1] == "e":
+            return True
+    return tolerant and 0 <= step <= _config()["numbering"]["max_gap"] + 1
+
+
+# --- classification -----------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _phrases() -> tuple[tuple[str, str, bool], ...]:
+    return tuple((kind, fold_words(p), bool(spec.get("nested")))
+                 for kind, spec in _config()["kinds"].items() for p in spec["phrases"])
+
+
+def _phrase_score(phrase: str, title: str) -> tuple[float, int]:
+    if len(phrase) <= len(title):
+        al = fuzz.partial_ratio_alignment(phrase, title)
+        return (al.score, al.dest_start) if al else (0.0, 0)
+    return fuzz.ratio(phrase, title), 0
+
+
+def classify_heading(title: str, nested: bool = False) -> tuple[str | None, float]:
+    """Section kind of a heading title (numbering removed) and its score, or (None, best score).
+
+    Nested (sub-)headings must be little more than the phrase itself: "3. Kinh phí thực hiện"
+    is funding, "2. Công chức Kế toán: ... bố trí nguồn kinh phí" is not."""
+    cfg = _config()["match"]
+    if nested:
+        title = re.split(r"[:(]", title, maxsplit=1)[0]
+    folded = fold_words(title)
+    if not folded:
+        return None, 0.0
+    best: tuple[float, int, int, str] | None = None
+    for kind, phrase, can_nest in _phrases():
+        if nested and (not can_nest or len(folded) > len(phrase) + cfg["nested_max_extra"]):
+            continue
+        score, pos = _phrase_score(phrase, folded)
+        cand = (score, len(phrase), -pos, kind)
+        if best is None or cand > best:
+            best = cand
+    if best is None:
+        return None, 0.0
+    threshold = cfg["nested_min_score"] if nested else cfg["top_min_score"]
+    return (best[3] if best[0] >= threshold else None), best[0]
+
+
+def also_kinds(title: str, primary: str) -> list[str]:
+    """Other required kinds named verbatim in a top-level heading, after or before the primary one:
+    "KINH PHÍ VÀ TỔ CHỨC THỰC HIỆN" is implementation and also funding."""
+    folded = f" {fold_words(title)} "
+    found: dict[str, int] = {}
+    for kind, phrase, _ in _phrases():
+        if kind != primary and kind in REQUIRED_KINDS and f" {phrase} " in folded:
+            found[kind] = max(found.get(kind, 0), len(phrase))
+    return [k for k, n in found.items() if n >= _config()["match"]["also_min_chars"]]
+
+
+# --- unnumbered markers -------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _markers() -> dict[str, list[re.Pattern[str]]]:
+    return {k: [re.compile(p) for p in v] for k, v in _config()["unnumbered"].items()}
+
+
+def _marker(line: _Line) -> tuple[str, str | None] | None:
+    """(kind, appendix number) when the line opens an unnumbered part."""
+    folded = fold_words(line.text)
+    m = _markers()
+    if any(p.search(folded) for p in m["closing"]):
+        return "closing", None
+    if any(p.search(folded) for p in m["recipients"]):
+        return "recipients", None
+    if any(p.search(folded) for p in m["signature"]):
+        return "signature", None
+    if _is_upper(line.text) and len(line.text) <= 60 and any(p.search(folded) for p in m["signature_upper"]):
+        return "signature", None
+    for p in m["appendix"]:
+        if (am := p.search(folded)) and _appendix_line(line.text, folded[am.end():]):
+            num = am.group("num")
+            return "appendix", (_written_token(line.text, num) if num else None)
+    return None
+
+
+def _appendix_line(text: str, rest: str) -> bool:
+    """'Phụ lục 2', 'PHỤ LỤC I: ...', but not a sentence that starts with 'Phụ lục'."""
+    return not rest.strip() or _is_upper(text) or len(text) <= 40
+
+
+def _written_token(text: str, folded_token: str) -> str:
+    m = re.search(r"\b" + re.escape(folded_token) + r"\b", fold_same_length(text)[len("phu luc"):])
+    return text[len("phu luc") + m.start(): len("phu luc") + m.end()] if m else folded_token.upper()
+
+
+# --- the segmenter ------------------------------------------------------------------------------
+
+@dataclass
+class _Entry:
+    num: _Num
+    node: OutlineNode
+    dormant: bool = False  # a numbered part interrupted by an unnumbered one (its list may go on)
+
+
+@dataclass
+class _Cut:
+    """An unnumbered part opening at `start`."""
+
+    kind: str
+    start: int
+    heading: str
+    number: str | None
+    node: OutlineNode | None = None
+
+
+def _hard_wrapped(lines: list[_Line]) -> bool:
+    """Is the text hard-wrapped (many lines continue a sentence), as in unreflowed PDF text?"""
+    body = [ln for ln in lines if not ln.table]
+    starts_lower = sum(1 for ln in body if ln.text[:1].islower() and _WORD.match(ln.text))
+    return len(body) >= 20 and starts_lower >= 0.08 * len(body)
+
+
+def _wrapped(prev: _Line | None, line: _Line, hard_wrapped: bool) -> bool:
+    """Does the line look like the continuation of a sentence wrapped from the previous line?"""
+    if not line.first:
+        return True
+    if not hard_wrapped or prev is None or prev.strong or prev.table:
+        return False
+    last = fold_same_length(prev.text.rstrip()[-1:])
+    return len(prev.text) >= 55 and (last.isalnum() or last in ",-")
+
+
+_BARE = _Num("bare", -1, 0, "", 0)
+
+
+def _bare_kind(line: _Line) -> str | None:
+    """Kind of an unnumbered upper-case part heading ("TỔ CHỨC THỰC HIỆN" on its own line)."""
+    if line.table or not line.first or not _is_upper(line.text) or len(line.text) > 80:
+        return None
+    if _parse_number(line.text) or _marker(line):
+        return None
+    kind, score = classify_heading(line.text)
+    return kind if kind not in (None, "other") and score >= _config()["match"]["bare_min_score"] else None
+
+
+def _bare_body_start(lines: list[_Line]) -> int | None:
+    """For plans without numbered parts: the first unnumbered part heading after some prose (so
+    that upper-case title lines such as "KẾ HOẠCH THỰC HIỆN ..." are not taken for one)."""
+    prose = False
+    for i, line in enumerate(lines):
+        if prose and _bare_kind(line):
+            return i
+        prose = prose or (not line.strong and not line.table and len(line.text) >= 40)
+    return None
+
+
+def _top_kind(node: OutlineNode) -> str:
+    node.kind = node.kind or classify_heading(node.heading[_title_start(node.heading):])[0] or "other"
+    return node.kind
+
+
+def _body_start(lines: list[_Line]) -> int | None:
+    """Index of the first top-level heading: the first 'Phần/Chương/I.' heading, else the first
+    '1.' whose title names a section kind, else the first unnumbered part heading, else the
+    first '1.'."""
+    firsts: list[tuple[int, _Num]] = []
+    for i, line in enumerate(lines):
+        if line.table:
+            continue
+        num = _parse_number(line.text)
+        if num and num.value in (1, (1,)) and num.key in ("phan", "chuong", "muc", "roman"):
+            return i
+        if num and num.key == "arabic." and num.value == 1:
+            firsts.append((i, num))
+    for i, num in firsts:
+        if classify_heading(lines[i].text[num.title_start:])[0] not in (None, "other"):
+            return i
+    bare = _bare_body_start(lines)
+    return bare if bare is not None else (firsts[0][0] if firsts else None)
 
 
 def segment(doc: PlanDoc) -> PlanDoc:
-    doc.outline = []
-    doc.sections = [Section(1, "preamble", None, "", 0, len(doc.text), doc.page_at(0))] if doc.text else []
+    doc.outline, doc.sections = [], []
+    if not doc.text:
+        return doc
+    lines = _lines(doc)
+    body = _body_start(lines)
+    hard_wrapped = _hard_wrapped(lines)
+    nodes: list[OutlineNode] = []
+    cuts: list[_Cut] = []
+    stack: list[_Entry] = []
+    prefix = ""  # "Phụ lục 4/" inside appendices
+    mode = "body" if body is not None else "tail"  # body: numbered parts; tail: after them
+    base_level = 0  # 1 inside an appendix (its own node is level 1)
+    prev: _Line | None = None
+    family: dict[int, tuple[str, int | None]] = {}  # id(node) -> (numbering style, id(parent))
+    seen_kinds: set[str] = set()  # kinds of the top-level parts so far
+    title_line = -1  # a line taken as the title of the numbered heading before it
+    for i, line in enumerate(lines):
+        if body is not None and i < body:
+            continue
+        mark = _marker(line)
+        if mark and line.table and not (mark[0] == "recipients" or (mark[0] == "signature" and cuts
+                                                                     and cuts[-1].kind == "recipients")):
+            mark = None  # in a table only the layout cells "Nơi nhận" | signature open parts
+        if mark and mark[0] != "appendix" and (mode == "appendix" or (cuts and cuts[-1].kind == mark[0])
+                                               or (mark[0] == "closing" and cuts)):
+            mark = None
+        if mark:
+            kind, number = mark
+            cut = _Cut(kind, line.start, line.text, number)
+            cuts.append(cut)
+            stack = []
+            if kind == "appendix":
+                label = "Phụ lục" + (f" {number}" if number else "")
+                cut.node = OutlineNode(1, number, line.text, line.start, line.end, len(doc.text),
+                                       doc.page_at(line.start), label, "appendix")
+                nodes.append(cut.node)
+                prefix, mode, base_level = label + "/", "appendix", 1
+            else:
+                mode = "tail"
+            prev = line
+            continue
+        if i == title_line:
+            prev = line
+            continue
+        if mode == "body" and (kind := _bare_kind(line)) and kind not in seen_kinds:
+            node = OutlineNode(1, None, line.text, line.start, line.end, len(doc.text), doc.page_at(line.start),
+                               "", kind)
+            nodes.append(node)
+            seen_kinds.add(kind)
+            top = next((e for e in stack if e.num.key != "bare"), None)
+            stack[:] = ([_Entry(top.num, top.node, True)] if top else []) + [_Entry(_BARE, node)]
+            prev = line
+            continue
+        if mode != "tail" and not line.table:
+            guarded = not line.strong and _wrapped(prev, line, hard_wrapped)
+            for sub, inline in _candidates(line):
+                node = _numbered(doc, sub, stack, base_level, prefix, guarded, inline)
+                if not node:
+                    continue
+                nodes.append(node)
+                untitled = not inline and not fold_words(line.text[_title_start(line.text):])
+                if untitled and i + 1 < len(lines) and _take_title_line(node, lines[i + 1]):
+                    title_line = i + 1
+                if node.level == 1:
+                    seen_kinds.add(_top_kind(node))
+                parent = stack[-2].node if len(stack) > 1 else None
+                family[id(node)] = (stack[-1].num.key, id(parent) if parent else None)
+        prev = line
+    nodes = _drop_lone_footnotes(nodes, family)
+    _close_nodes(nodes, cuts, len(doc.text))
+    doc.outline = nodes
+    doc.sections = _sections(doc, nodes, cuts)
     return doc
+
+
+def _title_start(heading: str) -> int:
+    num = _parse_number(heading)
+    return num.title_start if num else 0
+
+
+def _take_title_line(node: OutlineNode, nxt: _Line) -> bool:
+    """'PHẦN THỨ NHẤT' alone on its line: its title is the next line (heading = both, one line)."""
+    if nxt.table or _parse_number(nxt.text) is not None or _marker(nxt) is not None:
+        return False
+    node.heading = f"{node.heading} {nxt.text}"
+    node.heading_end = nxt.end
+    return True
+
+
+_INLINE = re.compile(r"\s([a-zđ]\))\s+(\S)")
+
+
+def _candidates(line: _Line) -> Iterator[tuple[_Line, bool]]:
+    """The line itself, then a lettered item run into it ("... UBND xã a) Giao Công chức ...", as in
+    DOCX paragraphs that merged a lead line with the first item): (sub-line, inline). Several
+    items in one line are an enumeration inside a sentence, not headings."""
+    yield line, False
+    found = list(_INLINE.finditer(line.text))
+    for m in found if len(found) == 1 else ():
+        before = fold_words(line.text[:m.start()]).rsplit(" ", 1)[-1]
+        if m.group(2)[0].isupper() and before not in _config()["numbering"]["inline_not_after"]:
+            s = line.start + m.start(1)
+            yield _Line(s, line.end, line.text[m.start(1):], line.block, False, False, False), True
+
+
+def _numbered(doc: PlanDoc, line: _Line, stack: list[_Entry], base_level: int, prefix: str,
+              guarded: bool, inline: bool) -> OutlineNode | None:
+    """Push the line on the numbering stack when it is a heading that fits the outline.
+
+    `guarded`: the line may be a wrapped sentence, so only an exact continuation of a list counts;
+    `inline`: an item inside a line, accepted only as the exact next item of a bracketed list."""
+    num = _parse_number(line.text)
+    if num is None or num.title_start >= len(line.text) and num.key not in ("phan", "chuong", "muc", "roman"):
+        return None
+    if inline and num.rank < _BRACKET_RANK:
+        return None
+    at = next((k for k in range(len(stack) - 1, -1, -1) if stack[k].num.key == num.key), None)
+    if at is not None:
+        last = stack[at].num
+        tolerant = not inline and not guarded and (num.rank >= _BRACKET_RANK or line.strong)
+        if not _follows(num, last, tolerant=False) and not (tolerant and _follows(num, last, tolerant=True)):
+            return None
+        del stack[at:]
+    else:
+        parent = next((e.num for e in reversed(stack) if e.num.rank < num.rank), None)
+        if (guarded and not inline) or not _is_first(num, parent):
+            return None
+        while stack and stack[-1].num.rank > num.rank:
+            stack.pop()
+    level = base_level + sum(not e.dormant for e in stack) + 1
+    path = prefix + _path([e.num for e in stack if not e.dormant] + [num])
+    node = OutlineNode(level, num.number, line.text, line.start, line.end, len(doc.text),
+                       doc.page_at(line.start), path)
+    stack.append(_Entry(num, node))
+    return node
+
+
+def _drop_lone_footnotes(nodes: list[OutlineNode], family: dict[int, tuple[str, int | None]]
+                         ) -> list[OutlineNode]:
+    """A lone "(1)" with neither siblings nor children is a footnote mark, not a list."""
+    groups: dict[tuple[str, int | None], int] = {}
+    parents = {p for _, p in family.values()}
+    for key in family.values():
+        groups[key] = groups.get(key, 0) + 1
+    return [n for n in nodes if not (id(n) in family and family[id(n)][0].startswith("paren")
+                                     and groups[family[id(n)]] == 1 and id(n) not in parents)]
+
+
+def _path(nums: list[_Num]) -> str:
+    """'II.1.a'; a multi-level number subsumes its parents ('II' + '1' + '1.1' -> 'II.1.1')."""
+    parts = []
+    for k, n in enumerate(nums):
+        nxt = nums[k + 1] if k + 1 < len(nums) else None
+        if nxt and nxt.key.startswith("multi") and nxt.number.startswith(n.number + "."):
+            continue
+        if n.number:
+            parts.append(n.number if n.key not in ("phan", "chuong", "muc") else n.number.capitalize())
+    return ".".join(parts)
+
+
+def _close_nodes(nodes: list[OutlineNode], cuts: list[_Cut], text_end: int) -> None:
+    """Node end = start of the next node at the same or a higher level, or of the next cut
+    (an appendix node, being a cut itself, runs to the next cut)."""
+    events = sorted([(n.start, n.level, n) for n in nodes if n.kind != "appendix"]
+                    + [(c.start, 0, c.node) for c in cuts], key=lambda e: e[0])
+    for k, (_, level, node) in enumerate(events):
+        if node is not None:
+            node.end = next((s for s, lv, _ in events[k + 1:] if lv <= level), text_end)
+
+
+def _sections(doc: PlanDoc, nodes: list[OutlineNode], cuts: list[_Cut]) -> list[Section]:
+    tops: list[Section] = []
+    for node in nodes:
+        if node.level == 1 and node.kind != "appendix":
+            _top_kind(node)
+            tops.append(Section(0, node.kind, node.number, node.heading, node.start, 0,
+                                doc.page_at(node.start), node))
+    for cut in cuts:
+        tops.append(Section(0, cut.kind, cut.number, cut.heading, cut.start, 0, doc.page_at(cut.start),
+                            cut.node))
+    tops.sort(key=lambda s: s.start)
+    if not tops or tops[0].start > 0:
+        tops.insert(0, Section(0, "preamble", None, "", 0, 0, doc.page_at(0)))
+    for k, sec in enumerate(tops):
+        sec.end = tops[k + 1].start if k + 1 < len(tops) else len(doc.text)
+    present = {s.kind for s in tops}
+    nested: list[Section] = []
+    for sec in tops:
+        if sec.node is not None and sec.kind in REQUIRED_KINDS:
+            for kind in also_kinds(sec.node.heading[_title_start(sec.node.heading):], sec.kind):
+                if kind not in present:
+                    present.add(kind)
+                    nested.append(Section(0, kind, sec.number, sec.heading, sec.start, sec.end, sec.page,
+                                          sec.node, level=2))
+    for node in nodes:
+        if node.level != 2 or node.path.startswith("Phụ lục"):
+            continue
+        title = node.heading[_title_start(node.heading):]
+        kind = classify_heading(title, nested=True)[0]
+        if kind in REQUIRED_KINDS and kind not in present:
+            present.add(kind)
+            nested.append(Section(0, kind, node.number, node.heading, node.start, node.end,
+                                  doc.page_at(node.start), node, level=2))
+    out = sorted(tops + nested, key=lambda s: (s.start, s.level))
+    for k, sec in enumerate(out, 1):
+        sec.seq = k
+    return out
+
+
+# --- debugging CLI ------------------------------------------------------------------------------
+
+def _main(argv: list[str]) -> int:
+    from pathlib import Path
+
+    from .run import load_plan
+
+    for arg in argv:
+        doc = load_plan(Path(arg))
+        print(f"== {arg}: {len(doc.text)} chars, {len(doc.blocks)} blocks")
+        for node in doc.outline:
+            kind = f" [{node.kind}]" if node.kind else ""
+            print(f"{'  ' * (node.level - 1)}{node.path}{kind}  {node.heading[:90]!r}  "
+                  f"@{node.start}-{node.end}" + (f" p{node.page}" if node.page else ""))
+        print("-- sections")
+        for s in doc.sections:
+            print(f"{s.seq:3} {'  ' * (s.level - 1)}{s.kind:15} {s.number or '':8} {s.start:6}-{s.end:<6} "
+                  f"{s.heading[:70]!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

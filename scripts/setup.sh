@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(poppler-utils tesseract-ocr tesseract-ocr-vie libreoffice-writer-nogui)
+APT_PACKAGES=(poppler-utils tesseract-ocr tesseract-ocr-vie libreoffice-writer-nogui chromium)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -96,16 +96,21 @@ def safe_cell(value: Any) -> Any:
 
 
 def to_csv_frame(table: pa.Table) -> pd.DataFrame:
+    """All cells as text: lists joined, booleans true/false, numbers as written by Python,
+    then formula-safe (a negative number would otherwise start with '-')."""
     df = table.to_pandas()
     for field in table.schema:
         col = df[field.name]
         if pa.types.is_list(field.type):
-            df[field.name] = col.map(lambda v: LIST_JOIN.join(v) if v is not None else "")
+            col = col.map(lambda v: LIST_JOIN.join(v) if v is not None else "")
         elif pa.types.is_boolean(field.type):
-            df[field.name] = col.map(lambda v: "" if v is None or pd.isna(v) else ("true" if v else "false"))
+            col = col.map(lambda v: "" if v is None or pd.isna(v) else ("true" if v else "false"))
         elif pa.types.is_integer(field.type):
-            df[field.name] = col.astype("Int64")
-    return df.map(safe_cell) if len(df) else df
+            col = col.astype("Int64").map(lambda v: "" if pd.isna(v) else str(v))
+        else:
+            col = col.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
+        df[field.name] = col.map(safe_cell)
+    return df
 
 
 def write_tables(out_dir: Path, tables: dict[str, pa.Table]) -> None:

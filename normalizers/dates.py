@@ -1,0 +1,161 @@
+"""Vietnamese date expressions -> ISO dates, with exact offsets into the given text.
+
+Matching runs on an accent-free, lowercase copy of the text of the same length (OCR often loses
+accents), so every offset points into the original. Overlapping candidates are resolved
+leftmost-longest: "ngày 15 tháng 3 năm 2023" wins over "tháng 3 năm 2023" and "năm 2023".
+Deadlines by quarter or month resolve to the last day of the period.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+
+@dataclass
+class DateMatch:
+    start: int
+    end: int
+    iso: str  # "" for recurring
+    kind: str  # by_date | by_quarter | by_month | by_year | recurring
+    raw: str
+    precision: str  # day | month | year ("" for recurring)
+
+
+def last_day(year: int, month: int) -> str:
+    """ISO date of the last day of a month: last_day(2023, 2) -> "2023-02-28"."""
+    return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if ch in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", ch)[0]
+    low = base.lower()
+    return low if len(low) == 1 else base
+
+
+def _fold_same_length(text: str) -> str:
+    return "".join(_fold_char(c) for c in text)
+
+
+_DAY = r"(?P<d>0?[1-9]|[12]\d|3[01])"
+_MON = r"(?P<m>0?[1-9]|1[0-2])"
+_YEAR = r"(?P<y>(?:19|20)\d\d)"
+_BLANK = r"[ \t.…_\-]*"  # a day/month left blank in a draft: spaces, dots, ellipsis, underscores
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_QUARTER = r"(?P<q>iv|i{1,3}|[1-4])"
+_YEAR_SEP = r"\s*(?:[/-]|,?\s+nam)\s*"  # "3/2023", "3 năm 2023", "3, năm 2023"
+_B = r"(?<![\w/.-])"  # left boundary: not inside a word or a longer number
+_E = r"(?![\w/])"  # right boundary
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # 15/03/2023, 15-3-2023, 15.3.2023, optionally preceded by "ngày"
+    ("numeric", re.compile(rf"(?:\bngay\s+)?{_B}{_DAY}\s*(?P<s>[/.-])\s*{_MON}\s*(?P=s)\s*{_YEAR}{_E}")),
+    # ngày 15 tháng 3 năm 2023
+    ("verbal", re.compile(rf"\bngay\s+{_DAY}\s+thang\s+{_MON}{_YEAR_SEP}{_YEAR}{_E}")),
+    # ngày .... tháng 03 năm 2023 (draft, day blank)
+    ("blank_day", re.compile(rf"\bngay{_BLANK}thang\s+{_MON}{_YEAR_SEP}{_YEAR}{_E}")),
+    # ngày    tháng    năm 2023 (draft, day and month blank)
+    ("blank_month", re.compile(rf"\bngay{_BLANK}thang{_BLANK}nam\s+{_YEAR}{_E}")),
+    # quý I năm 2023, quý 1/2023
+    ("quarter", re.compile(rf"\bquy\s+{_QUARTER}{_YEAR_SEP}{_YEAR}{_E}")),
+    # 6 tháng đầu năm 2023, 6 tháng cuối năm 2023
+    ("months_of_year",
+     re.compile(rf"{_B}(?P<n>0?[1-9]|1[0-2])\s+thang\s+(?P<part>dau|cuoi)\s+nam\s+{_YEAR}{_E}")),
+    # tháng 3/2023, tháng 03 năm 2023
+    ("month", re.compile(rf"\bthang\s+{_MON}{_YEAR_SEP}{_YEAR}{_E}")),
+    ("year", re.compile(rf"\bnam\s+{_YEAR}{_E}")),
+    # recurring timings: "ngày 20 tháng cuối quý", "quý IV hàng năm", "hằng tháng", "định kỳ"
+    ("recurring", re.compile(
+        rf"\bngay\s+\d{{1,2}}\s+(?:cua\s+)?(?:thang\s+cuoi\s+(?:quy|nam)|hang\s+thang|thang\s+dau\s+quy)\b"
+        rf"|\bquy\s+{_QUARTER}\s+hang\s+nam\b"
+        r"|\bthang\s+\d{1,2}\s+hang\s+nam\b"
+        r"|\bngay\s+\d{1,2}(?:\s*/\s*|\s+thang\s+)\d{1,2}\s+hang\s+nam\b"
+        r"|\bhang\s+(?:ngay|tuan|thang|quy|nam)\b"
+        r"|\bdinh\s+ky\b|\bthuong\s+xuyen\b"
+    )),
+]
+# Forms without a year resolve only with a caller-supplied year (the plan's own year).
+_NO_YEAR = r"(?![ \t]*(?:[/.-][ \t]*\d|,?\s*nam\b|hang\b))"
+_BARE: list[tuple[str, re.Pattern[str]]] = [
+    ("quarter", re.compile(rf"\bquy\s+{_QUARTER}{_E}{_NO_YEAR}")),
+    ("numeric", re.compile(rf"\bngay\s+{_DAY}\s*/\s*{_MON}{_E}{_NO_YEAR}")),
+    ("verbal", re.compile(rf"\bngay\s+{_DAY}\s+thang\s+{_MON}{_E}{_NO_YEAR}")),
+    ("month", re.compile(rf"\bthang\s+{_MON}{_E}{_NO_YEAR}")),
+]
+
+
+def _valid(y: int, m: int, d: int) -> bool:
+    try:
+        date(y, m, d)
+    except ValueError:
+        return False
+    return True
+
+
+def _resolve(name: str, m: re.Match[str], year: int | None = None) -> tuple[str, str, str] | None:
+    """(iso, kind, precision) of one candidate; None when the date is impossible."""
+    g = m.groupdict()
+    if name == "recurring":
+        return "", "recurring", ""
+    y = int(g["y"]) if g.get("y") else year or 0
+    if name in ("numeric", "verbal"):
+        mon, day = int(g["m"]), int(g["d"])
+        return (f"{y:04d}-{mon:02d}-{day:02d}", "by_date", "day") if _valid(y, mon, day) else None
+    if name == "blank_day":
+        return f"{y:04d}-{int(g['m']):02d}", "by_date", "month"
+    if name == "blank_month":
+        return f"{y:04d}", "by_date", "year"
+    if name == "quarter":
+        return last_day(y, 3 * _ROMAN[g["q"]]), "by_quarter", "month"
+    if name == "months_of_year":
+        return last_day(y, int(g["n"]) if g["part"] == "dau" else 12), "by_month", "month"
+    if name == "month":
+        return last_day(y, int(g["m"])), "by_month", "month"
+    return f"{y:04d}", "by_year", "year"
+
+
+def find_dates(text: str, default_year: int | None = None) -> list[DateMatch]:
+    """All date expressions of a text, leftmost-longest, in order; never raises.
+
+    With `default_year`, forms written without a year ("quý I", "ngày 15/3", "tháng 3") resolve in
+    that year.
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    key = _fold_same_length(text)
+    cands: list[tuple[int, int, tuple[str, str, str] | None]] = []
+    for name, pat in _PATTERNS:
+        for m in pat.finditer(key):
+            cands.append((m.start(), m.end(), _resolve(name, m)))
+    if default_year is not None and 1 <= default_year <= 9999:
+        for name, pat in _BARE:
+            for m in pat.finditer(key):
+                cands.append((m.start(), m.end(), _resolve(name, m, default_year)))
+    cands.sort(key=lambda c: (c[0], c[0] - c[1]))
+    out: list[DateMatch] = []
+    taken_end = -1
+    for start, end, res in cands:
+        if start < taken_end:
+            continue
+        taken_end = end  # an impossible date still consumes its span (no stray "năm 2023")
+        if res is not None:
+            out.append(DateMatch(start, end, res[0], res[1], text[start:end], res[2]))
+    return out
+
+
+def parse_date(s: str) -> str | None:
+    """ISO form of the first dated expression in `s`, as precise as written; None if none.
+
+    "tháng 3/2023" -> "2023-03"; a quarter keeps its last day ("quý I năm 2023" -> "2023-03-31").
+    """
+    for m in find_dates(s):
+        if m.kind == "recurring":
+            continue
+        return m.iso[:7] if m.kind == "by_month" else m.iso
+    return None

@@ -1,0 +1,231 @@
+"""Conservative vocabulary-driven repair of OCR noise and typos.
+
+Vocabulary: units.csv (canonical names, abbreviations, variants), indices.csv (names, aliases)
+and vocabulary.csv (genre headings, titles, terms, acronyms). Three repairs, each one word:
+
+* abbreviation: an unknown all-caps token that is not a Vietnamese syllable, at edit distance 1
+  (after OCR confusions such as II→H) from exactly one known acronym with the same first letter:
+  "VHXXH" → "VHXH", "TTIIC" → "TTHC", "DCCI" → "DDCI";
+* noise word: a word that is not a Vietnamese syllable ("Tur"), inside a phrase whose other words
+  match a vocabulary phrase exactly: "Tur pháp" → "Tư pháp";
+* near phrase: in a vocabulary phrase of 3+ words with every other word exact, a word at edit
+  distance 1 from the phrase word: "Tín minh bạch" → "Tính minh bạch" — unless the word is itself a
+  vocabulary word or forms a dictionary compound with a neighbour ("cơ hội kinh doanh" stays).
+
+A known word or a well-formed text phrase is never touched; ambiguous candidates are skipped.
+The compound dictionary is underthesea's Viet74K word list (read as a file, without importing the
+package); without it the near-phrase repair is simply off.
+"""
+from __future__ import annotations
+
+import importlib.util
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+from pipeline.resources import read_csv, split_list
+
+from .syllable import is_syllable
+from .text import normalize_text
+
+_WORD = re.compile(r"[^\W\d_]+")
+# Separators allowed between the words of one phrase occurrence (no line break, no sentence end).
+_LINK = re.compile(r" ?- ?| ")
+_OLD_TONES = re.compile("o[àáảãạèéẻẽẹ]|u[ỳýỷỹỵ]")  # dictionary lines needing the tone convention
+_ROMAN = re.compile(r"^(?=[IVXLC]+$)C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
+# Typical OCR confusions, tried as alternatives to the token as read.
+_OCR_CONFUSIONS = (("II", "H"), ("ur", "ư"), ("or", "ơ"), ("Ur", "Ư"), ("Or", "Ơ"), ("rn", "m"))
+# Anchor offsets by phrase length: the two ends of 3 words, head/tail pairs of 4-5 words, head/tail
+# triples from 6 words on (short, common heads such as "chỉ số" would match too often).
+_ANCHORS = {3: (0, 2), 4: (0, 1), 5: (0, 1), 6: (0, 1, 2)}
+_ANCHOR_SET = tuple(set(_ANCHORS.values()))
+
+
+@dataclass
+class _Vocab:
+    abbrs: set[str] = field(default_factory=set)
+    words: set[str] = field(default_factory=set)
+    phrases: set[tuple[str, ...]] = field(default_factory=set)
+    by_word: dict[str, list[tuple[tuple[str, ...], int]]] = field(default_factory=dict)
+    # (offsets, words at those offsets) -> phrases holding them from index i. Only head and tail
+    # pairs or triples (and the ends of a 3-word phrase): a phrase with one word off keeps one.
+    anchors: dict[tuple[tuple[int, ...], tuple[str, ...]], list[tuple[tuple[str, ...], int]]] = field(
+        default_factory=dict)
+    anchor_heads: set[str] = field(default_factory=set)
+
+
+def _entries() -> list[str]:
+    out: list[str] = []
+    for row in read_csv("units.csv"):
+        out += [row.get("canonical") or ""] + split_list(row.get("abbreviations"))
+        out += split_list(row.get("variants"))
+    for row in read_csv("indices.csv"):
+        out += [row.get("name_vi") or "", row.get("family") or ""] + split_list(row.get("aliases"))
+    out += [row.get("entry") or "" for row in read_csv("vocabulary.csv")]
+    return [e for e in out if e.strip()]
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> _Vocab:
+    v = _Vocab()
+    for entry in _entries():
+        toks = _WORD.findall(entry)
+        v.abbrs.update(t for t in toks if len(t) >= 2 and t.isupper())
+        words = tuple(t.lower() for t in toks)
+        v.words.update(words)
+        if len(words) < 2:
+            continue
+        v.phrases.add(words)
+    for ph in v.phrases:
+        for i, w in enumerate(ph):
+            v.by_word.setdefault(w, []).append((ph, i))
+        n = len(ph)
+        if n >= 3:
+            offs = _ANCHORS[min(n, 6)]
+            for i, off in ((0, offs), (n - 1 - offs[-1], offs)):
+                key = (off, tuple(ph[i + o] for o in off))
+                v.anchors.setdefault(key, []).append((ph, i))
+                v.anchor_heads.add(key[1][0])
+    return v
+
+
+@lru_cache(maxsize=1)
+def _compounds() -> frozenset[tuple[str, str]] | None:
+    """Two-syllable words of the Viet74K dictionary (lowercase, this module's tone convention)."""
+    spec = importlib.util.find_spec("underthesea")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(spec.submodule_search_locations[0]) / "corpus" / "data" / "Viet74K.txt"
+    try:
+        lines = path.read_text(encoding="utf-8").lower().split("\n")
+    except OSError:
+        return None
+    pairs = (_OLD_TONES.search(line) and normalize_text(line).split() or line.split()
+             for line in lines if line.count(" ") == 1)
+    return frozenset((p[0], p[1]) for p in pairs if len(p) == 2)
+
+
+def _in_compound(words: list[str], i: int) -> bool | None:
+    """Whether words[i] forms a dictionary word with a neighbour; None without a dictionary."""
+    comp = _compounds()
+    if comp is None:
+        return None
+    return (i > 0 and (words[i - 1], words[i]) in comp) or (
+        i + 1 < len(words) and (words[i], words[i + 1]) in comp)
+
+
+def _variants(token: str) -> list[str]:
+    out = [token]
+    out += [token.replace(a, b) for a, b in _OCR_CONFUSIONS if a in token]
+    return out
+
+
+def _distance(token: str, target: str) -> int:
+    return min(Levenshtein.distance(t, target, score_cutoff=2) for t in _variants(token))
+
+
+def _same_letter(a: str, b: str) -> bool:
+    return a == b or {a, b} == {"D", "Đ"}
+
+
+@lru_cache(maxsize=8192)
+def _repair_abbr(token: str) -> str | None:
+    v = _vocab()
+    if token in v.abbrs or len(token) < 4 or _ROMAN.match(token) or is_syllable(token):
+        return None
+    near = [(_distance(token, k), k) for k in v.abbrs if len(k) >= 3 and _same_letter(k[0], token[0])]
+    near = [(d, k) for d, k in near if d <= 1]
+    best = [k for d, k in near if d == min(near)[0]] if near else []
+    return best[0] if len(best) == 1 else None
+
+
+def _match_case(word: str, like: str) -> str:
+    if len(like) > 1 and like.isupper():
+        return word.upper()
+    if like[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def _phrase_fix(words: list[str], linked: list[bool], start: int,
+                phrase: tuple[str, ...]) -> tuple[int, str] | None:
+    """(word index, vocabulary word) when the phrase fits at `start` with one word off by one edit."""
+    end = start + len(phrase)
+    if start < 0 or end > len(words) or not all(linked[start:end - 1]):
+        return None
+    off = [i for i, (w, p) in enumerate(zip(words[start:end], phrase, strict=True)) if w != p]
+    if len(off) != 1 or tuple(words[start:end]) in _vocab().phrases:
+        return None
+    k = start + off[0]
+    if _distance(words[k], phrase[off[0]]) > 1:
+        return None
+    # A real-looking word changes only inside a long phrase and when it is no known word.
+    if is_syllable(words[k]) and (
+            len(phrase) < 3 or words[k] in _vocab().words or _in_compound(words, k) is not False):
+        return None
+    return k, phrase[off[0]]
+
+
+@lru_cache(maxsize=65536)
+def _is_noise(token: str) -> bool:
+    """A token that cannot be a word of the text: no syllable, no vocabulary word or acronym."""
+    v = _vocab()
+    if token.isupper():
+        return len(token) >= 3 and token not in v.abbrs and not is_syllable(token)
+    return token.lower() not in v.words and not is_syllable(token)
+
+
+def _phrase_repairs(text: str, toks: list[re.Match[str]], words: list[str]) -> dict[int, str]:
+    v = _vocab()
+    linked = [bool(_LINK.fullmatch(text, a.end(), b.start())) for a, b in zip(toks, toks[1:], strict=False)]
+    linked.append(False)
+    found: dict[int, set[str]] = {}
+
+    def add(fix: tuple[int, str] | None) -> None:
+        if fix:
+            found.setdefault(fix[0], set()).add(fix[1])
+
+    heads, n_words = v.anchor_heads, len(words)
+    for k, w in enumerate(words):
+        if w in heads:
+            for off in _ANCHOR_SET:
+                if k + off[-1] < n_words and all(linked[k:k + off[-1]]):
+                    for ph, i in v.anchors.get((off, tuple(words[k + o] for o in off)), ()):
+                        add(_phrase_fix(words, linked, k - i, ph))
+        if _is_noise(toks[k].group()):
+            # A noise word: align every phrase that contains one of its neighbours.
+            for n in (k - 1, k + 1):
+                for ph, i in v.by_word.get(words[n], ()) if 0 <= n < n_words else ():
+                    add(_phrase_fix(words, linked, n - i, ph))
+    return {k: next(iter(c)) for k, c in found.items() if len(c) == 1}
+
+
+def repair_text(text: str) -> str:
+    """Repair near-miss words against the vocabularies; never invents text, never raises."""
+    if not text:
+        return text
+    toks = list(_WORD.finditer(text))
+    words = text.lower()
+    words = [words[m.start():m.end()] for m in toks] if len(words) == len(text) else [
+        m.group().lower() for m in toks]
+    fixes: dict[int, str] = {}
+    for k, m in enumerate(toks):
+        w = m.group()
+        if len(w) >= 4 and w.isupper():
+            fix = _repair_abbr(w)
+            if fix:
+                fixes[k] = fix
+    for k, word in _phrase_repairs(text, toks, words).items():
+        fixes.setdefault(k, _match_case(word, toks[k].group()))
+    if not fixes:
+        return text
+    out, pos = [], 0
+    for k in sorted(fixes):
+        a, b = toks[k].span()
+        out += [text[pos:a], fixes[k]]
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)

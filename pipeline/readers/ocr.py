@@ -1,0 +1,437 @@
+"""OCR reader: page images -> Tesseract (vie) word boxes -> lines -> paragraph Blocks.
+
+Tesseract runs as a CLI subprocess with TSV output (word boxes + confidences), one process per
+page, single-threaded (OMP_THREAD_LIMIT=1) and parallel across pages: Tesseract's own threading is
+much slower on small machines. Layout is rebuilt from the word geometry: two-column regions (the
+Decree 30 header, the "Nơi nhận" / signature block) are split at wide gaps, wrapped lines are
+re-joined into paragraphs, page numbers and stamp/signature debris are dropped.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from PIL import Image, ImageChops
+
+from normalizers.vocab import repair_text
+
+from ..model import Block
+from ..resources import read_toml
+from . import ReadError
+
+DPI = 300  # measured: 400 dpi costs ~1.7x the time for no CER gain on 300 dpi scans (benchmarks/cer.py)
+LANG = "vie"
+PSM = "4"  # one column of variable-size text; columns are split from the word geometry below
+TESS_TIMEOUT = 180  # seconds per page
+# Look-alikes Tesseract's vie model emits that Vietnamese never uses (Icelandic eth for Đ).
+_CONFUSABLES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
+MIN_SEGMENT_CONF = 50.0  # mean word confidence below which a line segment is debris (stamp, signature)
+
+
+@dataclass
+class Word:
+    text: str
+    left: int
+    top: int
+    right: int
+    bottom: int
+    conf: float
+
+
+@dataclass
+class Line:
+    words: list[Word]
+    column: int | None = None  # set inside two-column regions
+
+    @property
+    def left(self) -> int:
+        return self.words[0].left
+
+    @property
+    def right(self) -> int:
+        return max(w.right for w in self.words)
+
+    @property
+    def top(self) -> int:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> int:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+@dataclass
+class PageOCR:
+    page: int
+    width: int
+    height: int
+    lines: list[Line] = field(default_factory=list)
+
+
+# --- engine -----------------------------------------------------------------------------------
+
+
+@cache
+def _tesseract_status() -> str | None:
+    """None when tesseract with Vietnamese data is usable, else the reason."""
+    exe = shutil.which("tesseract")
+    if not exe:
+        return "tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-vie)"
+    try:
+        out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError) as e:
+        return f"tesseract cannot run: {e}"
+    if LANG not in out.stdout.split():
+        return "tesseract has no Vietnamese language data (apt-get install tesseract-ocr-vie)"
+    return None
+
+
+def require_tesseract() -> None:
+    reason = _tesseract_status()
+    if reason:
+        raise ReadError("ocr_unavailable", reason, stage="ocr")
+
+
+def prepare(image: Image.Image) -> Image.Image:
+    """Grayscale that drops coloured ink: red seals vanish in the max channel, blue signatures
+    are whitened; black print is untouched (measured: removes seal/signature debris lines)."""
+    if image.mode in ("L", "1", "I;16", "I"):
+        return image.convert("L")
+    red, green, blue = image.convert("RGB").split()
+    value = ImageChops.lighter(ImageChops.lighter(red, green), blue)
+    bluish = ImageChops.subtract(blue, red).point(lambda v: 255 if v > 12 else 0)
+    return ImageChops.lighter(value, bluish)
+
+
+def _pgm(image: Image.Image) -> bytes:
+    """Uncompressed PGM for tesseract's stdin (PNG encoding would cost ~10% of OCR time)."""
+    header = f"P5\n{image.width} {image.height}\n255\n".encode()
+    return header + image.tobytes()
+
+
+def run_tesseract(data: bytes, psm: str = PSM) -> str:
+    """TSV of one page image (any format leptonica reads) from the tesseract CLI."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        out = subprocess.run(
+            ["tesseract", "stdin", "stdout", "-l", LANG, "--psm", psm, "tsv"],
+            input=data, capture_output=True, env=env, timeout=TESS_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired as e:
+        raise ReadError("ocr_timeout", f"tesseract took more than {TESS_TIMEOUT}s on a page", "ocr") from e
+    if out.returncode != 0:
+        msg = out.stderr.decode("utf-8", "replace").strip()[-300:]
+        raise ReadError("ocr_failed", f"tesseract failed: {msg}", stage="ocr")
+    return out.stdout.decode("utf-8", "replace")
+
+
+def parse_tsv(tsv: str) -> list[Line]:
+    """Word rows (level 5) grouped into tesseract's lines, in reading order."""
+    lines: dict[tuple[str, str, str], list[Word]] = {}
+    for row in tsv.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12 or cols[0] != "5":
+            continue
+        text = cols[11].strip()
+        conf = float(cols[10])
+        if not text or conf < 0:
+            continue
+        left, top, width, height = (int(c) for c in cols[6:10])
+        word = Word(text.translate(_CONFUSABLES), left, top, left + width, top + height, conf)
+        lines.setdefault((cols[2], cols[3], cols[4]), []).append(word)
+    return [Line(sorted(ws, key=lambda w: w.left)) for ws in lines.values()]
+
+
+def ocr_page(page: int, load: Callable[[], Image.Image], slots: threading.Semaphore) -> PageOCR:
+    image = prepare(load())
+    with slots:  # at most `workers` tesseract processes; the next page is prepared meanwhile
+        tsv = run_tesseract(_pgm(image))
+    return PageOCR(page, image.width, image.height, parse_tsv(tsv))
+
+
+def ocr_images(
+    loaders: Sequence[tuple[int, Callable[[], Image.Image]]], workers: int | None = None
+) -> list[PageOCR]:
+    """OCR pages in parallel (default workers = min(cores, pages)); results in page order."""
+    require_tesseract()
+    workers = max(1, min(workers or os.cpu_count() or 1, len(loaders)))
+    slots = threading.Semaphore(workers)
+    with ThreadPoolExecutor(min(workers + 1, len(loaders))) as pool:
+        return list(pool.map(lambda item: ocr_page(*item, slots), loaders))
+
+
+def pdf_page_loaders(path: Path, pages: list[int], dpi: int = DPI):
+    """Loaders that render 1-based PDF pages; pdfium is not thread-safe, so renders are serialized."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    lock = threading.Lock()
+
+    def loader(page: int) -> Callable[[], Image.Image]:
+        def load() -> Image.Image:
+            with lock:
+                return pdf[page - 1].render(scale=dpi / 72).to_pil()
+
+        return load
+
+    return pdf, [(p, loader(p)) for p in pages]
+
+
+def ocr_pdf_pages(path: Path, pages: list[int]) -> tuple[dict[int, list[Block]], float | None]:
+    """OCR the given 1-based pages of a PDF: page -> Blocks, and the mean word confidence."""
+    require_tesseract()
+    pdf, loaders = pdf_page_loaders(path, pages)
+    try:
+        results = ocr_images(loaders)
+    finally:
+        pdf.close()
+    return layout_pages(results)
+
+
+def layout_pages(results: list[PageOCR]) -> tuple[dict[int, list[Block]], float | None]:
+    confs = [w.conf for r in results for line in r.lines for w in line.words]
+    first = min((r.page for r in results), default=None)
+    blocks = {r.page: page_blocks(r, first_page=r.page == first) for r in results}
+    return blocks, (round(statistics.fmean(confs), 2) if confs else None)
+
+
+# --- layout -----------------------------------------------------------------------------------
+
+
+@cache
+def _rules() -> dict[str, re.Pattern[str]]:
+    cfg = read_toml("readers.toml")
+    return {
+        "starts": re.compile("|".join(f"(?:{p})" for p in cfg["paragraph_starts"])),
+        "bullet": re.compile(cfg["bullet_starts"]),
+        "terminal": re.compile(cfg["line_end_terminal"]),
+        "page_number": re.compile(cfg["page_number"]),
+    }
+
+
+def _unit(lines: list[Line]) -> float:
+    """Typical word height on the page: the yardstick for gaps and indents."""
+    heights = [w.bottom - w.top for line in lines for w in line.words if len(w.text) > 1]
+    return float(statistics.median(heights)) if heights else 40.0
+
+
+def _is_debris(line: Line) -> bool:
+    """Stamp text, signature strokes and speckle: low confidence and few real letters."""
+    text = line.text
+    letters = sum(ch.isalpha() for ch in text)
+    mean_conf = statistics.fmean(w.conf for w in line.words)
+    if mean_conf < MIN_SEGMENT_CONF:
+        return True
+    return letters < 3 and mean_conf < 70 and not any(ch.isdigit() for ch in text)
+
+
+def split_segments(line: Line, gap: float) -> list[Line]:
+    """Cut a line at horizontal gaps wider than `gap` (column gutters, not word spaces)."""
+    parts = [[line.words[0]]]
+    for prev, word in zip(line.words, line.words[1:], strict=False):
+        if word.left - prev.right > gap:
+            parts.append([])
+        parts[-1].append(word)
+    return [Line(p) for p in parts]
+
+
+def _centre(line: Line) -> float:
+    return (line.left + line.right) / 2
+
+
+@dataclass
+class _Region:
+    """A two-column region, described by its first split line."""
+
+    gutter_lo: float  # right edge of the left part
+    gutter_hi: float  # left edge of the right part
+    l_left: float
+    l_centre: float
+    r_centre: float
+
+    @property
+    def boundary(self) -> float:
+        return (self.gutter_lo + self.gutter_hi) / 2
+
+
+def assign_columns(lines: list[Line], unit: float) -> list[Line]:
+    """Find two-column regions and label their segments with column 0/1.
+
+    A region opens at a line that splits at a gutter (e.g. issuer | motto, or Nơi nhận |
+    signer) and continues while each line either splits the same way or sits on one side,
+    aligned with that column (left column: same left edge or centre; right column: same
+    centre). A centred title or a full-width line ends it. Debris segments are dropped."""
+    out: list[Line] = []
+    region: _Region | None = None
+    tol = 2.5 * unit
+    for line in lines:
+        segs = [s for s in split_segments(line, gap=2.5 * unit) if not _is_debris(s)]
+        if not segs:
+            continue
+        if len(segs) > 1:
+            lo, hi = max(s.right for s in segs[:-1]), segs[-1].left
+            if region is None or not lo <= region.boundary <= hi:
+                left = Line([w for s in segs[:-1] for w in s.words])
+                region = _Region(lo, hi, left.left, _centre(left), _centre(segs[-1]))
+            for s in segs:
+                s.column = 0 if _centre(s) < region.boundary else 1
+            out += segs
+            continue
+        line = segs[0]
+        if region is not None:
+            if line.right < region.gutter_hi and (
+                abs(line.left - region.l_left) < tol or abs(_centre(line) - region.l_centre) < tol
+            ):
+                line.column = 0
+            elif line.left > region.gutter_lo and abs(_centre(line) - region.r_centre) < tol:
+                line.column = 1
+            else:
+                region = None
+        out.append(line)
+    return out
+
+
+def _drop_page_number(lines: list[Line], width: int, height: int) -> list[Line]:
+    """Page numbers sit alone at the top centre (Decree 30) or at the bottom."""
+    rule = _rules()["page_number"]
+    keep = []
+    for i, line in enumerate(lines):
+        edge = i == 0 or i == len(lines) - 1
+        near_edge = line.top < height * 0.1 or line.bottom > height * 0.9
+        centred = abs(_centre(line) - width / 2) < width * 0.1
+        if edge and near_edge and centred and rule.match(line.text):
+            continue
+        keep.append(line)
+    return keep
+
+
+def _is_caps(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 3 and all(ch.isupper() for ch in letters)
+
+
+def _numbered(text: str) -> bool:
+    rules = _rules()
+    return bool(rules["starts"].match(text) or rules["bullet"].match(text))
+
+
+def paragraphs(lines: list[Line], unit: float, page_width: int) -> list[list[Line]]:
+    """Re-join wrapped lines: a new paragraph starts on a first-line indent, a wide vertical gap,
+    after a short or sentence-final line followed by numbering, at ALL-CAPS or centred lines."""
+    if not lines:
+        return []
+    margin_left = min(line.left for line in lines)
+    margin_right = max(line.right for line in lines)
+    pitches = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if b.top > a.top]
+    pitch = statistics.median(pitches) if pitches else 2 * unit
+    terminal = _rules()["terminal"]
+    groups: list[list[Line]] = [[lines[0]]]
+    for prev, line in zip(lines, lines[1:], strict=False):
+        text, prev_text = line.text, prev.text
+        short_prev = prev.right < margin_right - 3 * unit
+        centred = abs(_centre(line) - page_width / 2) < unit and line.left > margin_left + 2 * unit
+        new = (
+            line.left > margin_left + 1.2 * unit  # first-line indent
+            or line.top - prev.top > 1.45 * pitch  # paragraph spacing
+            or (short_prev and (terminal.search(prev_text) or _numbered(text)))
+            or (_numbered(text) and terminal.search(prev_text))
+            or _is_caps(text) != _is_caps(prev_text)
+            or centred
+        )
+        if new:
+            groups.append([line])
+        else:
+            groups[-1].append(line)
+    return groups
+
+
+def join_lines(lines: list[Line]) -> str:
+    """Join wrapped lines; a word hyphenated at the line end ("75-" + "KH/HU") is re-glued."""
+    text = ""
+    for line in lines:
+        part = line.text
+        if text.endswith("-") and len(text) > 1 and text[-2].isalnum():
+            text += part
+        else:
+            text = f"{text} {part}" if text else part
+    return text
+
+
+def _block(group: list[Line], page: int, page_width: int, unit: float, kind: str = "paragraph") -> Block:
+    text = repair_text(join_lines(group))
+    centred = all(abs(_centre(line) - page_width / 2) < 2 * unit for line in group) and (
+        group[0].right - group[0].left < page_width * 0.5
+    )
+    block = Block(kind, text, page=page, centered=centred)
+    if kind == "paragraph" and _is_caps(text) and len(text) < 120:
+        block.bold = True  # heading hint: bold is unknown in scans, ALL-CAPS short lines stand in
+    return block
+
+
+def page_blocks(result: PageOCR, first_page: bool) -> list[Block]:
+    """Blocks of one OCR'd page in reading order: single-column runs are re-flowed into
+    paragraphs; a two-column region is read column by column (left, then right)."""
+    unit = _unit(result.lines)
+    lines = _drop_page_number(assign_columns(result.lines, unit), result.width, result.height)
+
+    def flow(run: list[Line]) -> list[Block]:
+        return [_block(g, result.page, result.width, unit) for g in paragraphs(run, unit, result.width)]
+
+    blocks: list[Block] = []
+    for column_region, group in itertools.groupby(lines, key=lambda line: line.column is not None):
+        run = list(group)
+        if not column_region:
+            blocks += flow(run)
+            continue
+        # The Decree 30 header is the document's first two-column region, before any body text.
+        is_header = first_page and not blocks
+        for col in (0, 1):
+            col_lines = [line for line in run if line.column == col]
+            blocks += _header_cells(col_lines, col, result.page) if is_header else flow(col_lines)
+    return blocks
+
+
+def _header_cells(lines: list[Line], column: int, page: int) -> list[Block]:
+    """One header_cell per visual line of a header column (segments of one line are re-joined)."""
+    rows: list[list[Line]] = []
+    for line in lines:
+        if rows and abs(line.top - rows[-1][0].top) < (line.bottom - line.top) / 2:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    texts = [repair_text(" ".join(s.text for s in row)) for row in rows]
+    return [Block("header_cell", t, page=page, column=column, centered=True) for t in texts]
+
+
+def join_pages(per_page: dict[int, list[Block]]) -> list[Block]:
+    """Pages in order as one block list; a paragraph cut by a page break (no sentence end, next
+    page starting in lower case) is re-joined and keeps the page where it starts."""
+    terminal = _rules()["terminal"]
+    out: list[Block] = []
+    for page in sorted(per_page):
+        blocks = list(per_page[page])
+        if out and blocks:
+            prev, first = out[-1], blocks[0]
+            if (
+                prev.kind == first.kind == "paragraph"
+                and not terminal.search(prev.text)
+                and first.text[:1].islower()
+            ):
+                prev.text = f"{prev.text} {first.text}"
+                blocks = blocks[1:]
+        out += blocks
+    return out

@@ -1,0 +1,336 @@
+"""Segmenter: outline and sections on the corpus plans and on synthetic variants of the genre."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.assemble import assemble
+from pipeline.model import Block, Cell, PlanDoc
+from pipeline.segment import classify_heading, segment
+from tests.conftest import plan
+
+
+def _doc(text: str, bold: tuple[str, ...] = (), extra: list[Block] | None = None) -> PlanDoc:
+    """A PlanDoc with one paragraph block per line (like an unreflowed TXT), then `extra` blocks."""
+    blocks = [Block("paragraph", ln, bold=ln.strip() in bold) for ln in text.strip().splitlines() if ln.strip()]
+    doc = PlanDoc("t", "t.txt", "t.txt", "0" * 64, "txt", blocks + (extra or []))
+    return segment(assemble(doc))
+
+
+def _kinds(doc: PlanDoc, level: int | None = 1) -> list[str]:
+    return [s.kind for s in doc.sections if level is None or s.level == level]
+
+
+def _paths(doc: PlanDoc) -> list[str]:
+    return [n.path for n in doc.outline]
+
+
+def _check_cover(doc: PlanDoc) -> None:
+    tops = [s for s in doc.sections if s.level == 1]
+    assert tops[0].start == 0 and tops[-1].end == len(doc.text)
+    for a, b in zip(tops, tops[1:], strict=False):
+        assert a.end == b.start
+    assert [s.seq for s in doc.sections] == list(range(1, len(doc.sections) + 1))
+    for n in doc.outline:
+        assert n.start < n.heading_end <= n.end
+        assert doc.text[n.start:n.heading_end].replace("\n", " ").startswith(n.heading.split(" ")[0])
+
+
+# --- corpus -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["hong-phong-2023.md", "hong-phong-2023.docx"])  # DOCX runs "a)" into a line
+def test_hong_phong(name: str) -> None:
+    doc = plan(name)
+    _check_cover(doc)
+    assert _kinds(doc) == ["preamble", "purpose", "assignments", "funding", "implementation",
+                           "recipients", "signature"]
+    secs = {s.kind: s for s in doc.sections}
+    assert secs["purpose"].number == "I" and secs["purpose"].heading == "I. MỤC ĐÍCH, YÊU CẦU"
+    assert secs["funding"].number == "III"
+    assert doc.text[secs["funding"].start:secs["funding"].end].strip().endswith("Từ nguồn ngân sách xã năm 2023.")
+    assert secs["signature"].heading == "TM. ỦY BAN NHÂN DÂN"
+    level2 = [n for n in doc.outline if n.level == 2 and n.path.startswith("II.")]
+    assert [n.path for n in level2] == [f"II.{k}" for k in range(1, 9)]
+    assert all(n.heading.startswith(f"{k}. Chỉ số") for k, n in enumerate(level2, 1))
+    paths = _paths(doc)
+    assert {"II.1.a", "II.1.b", "II.1.c", "II.6.c", "II.7.d", "II.8.a"} <= set(paths)
+    assert "II.2.c" in paths  # the plan skips b) here; the heading is still one
+    assert not any("(1)" in p for p in paths)  # footnote marks are not outline nodes
+    a = next(n for n in doc.outline if n.path == "II.1.a")
+    assert doc.text[a.start:a.end].startswith("a) Giao Công chức Văn hóa")
+    assert "15/03/2023" in doc.text[a.start:a.end]
+    assert a.end == next(n for n in doc.outline if n.path == "II.1.b").start
+
+
+@pytest.mark.parametrize("name", ["cao-lau-2023.txt", "cao-lau-2023.pdf"])
+def test_cao_lau(name: str) -> None:
+    doc = plan(name)
+    _check_cover(doc)
+    assert _kinds(doc) == ["preamble", "purpose", "assignments", "funding", "implementation", "closing",
+                           "recipients", "signature"]
+    assert [n.path for n in doc.outline if n.level == 2 and n.path.startswith("II")] == [
+        f"II.{k}" for k in range(1, 9)]
+    assert next(s for s in doc.sections if s.kind == "signature").heading == "KT. CHỦ TỊCH"
+    preamble = doc.sections[0]
+    assert "Thực hiện Kế hoạch số 49/KH-UBND" in doc.text[preamble.start:preamble.end]
+
+
+@pytest.mark.parametrize("name", ["phu-son-2023.txt", "phu-son-2023.docx", "phu-son-2023.pdf"])
+def test_phu_son(name: str) -> None:
+    doc = plan(name)
+    _check_cover(doc)
+    assert _kinds(doc) == ["preamble", "purpose", "assignments", "implementation", "closing", "recipients",
+                           "signature", "appendix", "appendix", "appendix", "appendix"]
+    assert "funding" not in _kinds(doc, None)  # "bố trí nguồn kinh phí" in a task is not a funding part
+    appendices = doc.sections_of("appendix")
+    assert [s.number for s in appendices] == ["1", "2", "3", "4"]
+    assert [s.node.path for s in appendices] == ["Phụ lục 1", "Phụ lục 2", "Phụ lục 3", "Phụ lục 4"]
+    text4 = doc.text[appendices[3].start:appendices[3].end]
+    assert "CẢI THIỆN VÀ NÂNG CAO CHỈ SỐ NĂNG LỰC CẠNH TRANH CẤP TỈNH" in text4
+    assert "Chỉ số Gia nhập thị trường" in text4
+    paths = _paths(doc)
+    assert paths[paths.index("II.1"):][:4] == ["II.1", "II.1.1", "II.1.1.(1)", "II.1.1.(2)"]
+    assert {"II.1.2", "II.1.3", "II.1.3.(8)", "II.2", "III.4"} <= set(paths)
+    assert "II.1.1.(7)" in paths  # the plan skips (6): still a list item
+    implementation = next(s for s in doc.sections if s.kind == "implementation")
+    assert implementation.number == "III" and implementation.end == doc.sections_of("closing")[0].start
+
+
+def test_chi_lang_txt() -> None:
+    """Held-out plan (checked only after the segmenter was written): two assignment parts, no
+    funding, an unnumbered appendix."""
+    doc = plan("chi-lang-2025.txt")
+    _check_cover(doc)
+    assert _kinds(doc) == ["preamble", "purpose", "assignments", "assignments", "closing", "recipients",
+                           "signature", "appendix"]
+    assert [s.number for s in doc.sections_of("assignments")] == ["II", "III"]
+    assert [n.path for n in doc.outline if n.path.startswith("III.")] == [f"III.{k}" for k in range(1, 9)]
+    assert doc.sections_of("appendix")[0].node.path == "Phụ lục"
+    assert not any(n.path.startswith("I.2.") for n in doc.outline)  # "(1) Thực tiễn; (2) Khả thi" is prose
+
+
+# --- synthetic variants -------------------------------------------------------------------------
+
+HEADER = """ỦY BAN NHÂN DÂN
+XÃ AN BÌNH
+Số: 12/KH-UBND
+An Bình, ngày 05 tháng 01 năm 2024
+KẾ HOẠCH
+Cải thiện Chỉ số hiệu quả quản trị và hành chính công cấp tỉnh năm 2024
+Căn cứ Kế hoạch số 7/KH-UBND ngày 02/01/2024 của UBND huyện Đông Sơn;
+"""
+TAIL = """Trên đây là Kế hoạch cải thiện chỉ số PAPI năm 2024 của UBND xã An Bình./.
+Nơi nhận:
+- UBND huyện;
+- Lưu: VT.
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+Trần Thị Mai
+"""
+
+
+def test_phan_parts_with_titles_on_next_line() -> None:
+    doc = _doc(HEADER + """PHẦN THỨ NHẤT
+MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+Nâng cao chỉ số.
+PHẦN THỨ HAI
+NHIỆM VỤ, GIẢI PHÁP
+I. Nhóm chỉ số về công khai
+1. Công khai danh sách hộ nghèo
+a) Giao công chức Văn hóa - Xã hội chủ trì.
+b) Công an xã phối hợp.
+II. Nhóm chỉ số về trách nhiệm giải trình
+1. Tiếp công dân định kỳ
+PHẦN THỨ BA
+TỔ CHỨC THỰC HIỆN
+Các công chức triển khai thực hiện.
+""" + TAIL)
+    _check_cover(doc)
+    assert _kinds(doc) == ["preamble", "purpose", "assignments", "implementation", "closing", "recipients",
+                           "signature"]
+    assert _paths(doc) == ["Phần thứ nhất", "Phần thứ nhất.1", "Phần thứ hai", "Phần thứ hai.I",
+                           "Phần thứ hai.I.1", "Phần thứ hai.I.1.a", "Phần thứ hai.I.1.b",
+                           "Phần thứ hai.II", "Phần thứ hai.II.1", "Phần thứ ba"]
+    assert doc.sections[1].heading == "PHẦN THỨ NHẤT MỤC ĐÍCH, YÊU CẦU"
+
+
+def test_no_roman_level_and_wrapped_numbers() -> None:
+    doc = _doc(HEADER + """1. MỤC ĐÍCH, YÊU CẦU
+Phấn đấu năm 2024 tăng ít nhất 2 bậc so với năm trước, hiện xã đứng thứ
+5/11 xã, thị trấn của huyện và cải thiện các chỉ số thành phần giai đoạn
+2021 – 2025, bảo đảm đồng bộ giữa các bộ phận chuyên môn của Ủy ban
+3. lần liên tiếp đạt loại khá theo đánh giá của huyện trong các năm qua.
+2. NHIỆM VỤ TRỌNG TÂM
+a) Công khai, minh bạch
+- Giao Văn phòng - Thống kê chủ trì.
+b) Trách nhiệm giải trình
+3. KINH PHÍ
+Từ ngân sách xã.
+4. TỔ CHỨC THỰC HIỆN
+Các bộ phận triển khai.
+""" + TAIL)
+    _check_cover(doc)
+    assert _kinds(doc)[:5] == ["preamble", "purpose", "assignments", "funding", "implementation"]
+    assert _paths(doc) == ["1", "2", "2.a", "2.b", "3", "4"]
+    assert all(n.level == 1 for n in doc.outline if n.path.isdigit())
+
+
+def test_funding_inside_implementation_and_sentence_case() -> None:
+    doc = _doc(HEADER + """I. Mục đích, yêu cầu
+1. Mục đích
+2. Yêu cầu
+II. Nội dung và phân công nhiệm vụ
+1. Chỉ số Tính minh bạch
+1.1. Công khai quy hoạch
+(1) Niêm yết tại trụ sở.
+(2) Đăng tải trên trang thông tin điện tử.
+1.2. Công khai ngân sách
+2. Chỉ số Trách nhiệm giải trình
+III. Tổ chức thực hiện
+1. Văn phòng - Thống kê theo dõi, đôn đốc.
+2. Kinh phí thực hiện
+Từ nguồn ngân sách xã và các nguồn hợp pháp khác.
+3. Chế độ báo cáo
+Báo cáo định kỳ trước ngày 15/6/2024.
+""" + TAIL)
+    _check_cover(doc)
+    assert _kinds(doc) == ["preamble", "purpose", "assignments", "implementation", "closing", "recipients",
+                           "signature"]
+    funding = [s for s in doc.sections if s.kind == "funding"]
+    assert len(funding) == 1 and funding[0].level == 2 and funding[0].number == "2"
+    assert doc.text[funding[0].start:funding[0].end].startswith("2. Kinh phí thực hiện\nTừ nguồn ngân sách")
+    assert funding[0].end == next(n for n in doc.outline if n.path == "III.3").start
+    assert "II.1.1.(2)" in _paths(doc) and "II.1.2" in _paths(doc)
+    assert next(n for n in doc.outline if n.path == "II.1.1").level == 3
+
+
+def test_unnumbered_parts() -> None:
+    """A plan whose parts are bare upper-case headings; the upper-case title is not a part."""
+    header = HEADER.replace("KẾ HOẠCH\n", "KẾ HOẠCH\nTHỰC HIỆN NHIỆM VỤ CẢI THIỆN CHỈ SỐ PAPI\n")
+    doc = _doc(header + """MỤC ĐÍCH, YÊU CẦU
+Nâng cao điểm số các chỉ số thành phần.
+NHIỆM VỤ VÀ GIẢI PHÁP
+1. Công khai, minh bạch
+2. Trách nhiệm giải trình
+TỔ CHỨC THỰC HIỆN
+Các bộ phận triển khai.
+""" + TAIL)
+    _check_cover(doc)
+    assert _kinds(doc) == ["preamble", "purpose", "assignments", "implementation", "closing", "recipients",
+                           "signature"]
+    assert [(n.level, n.path) for n in doc.outline] == [(1, ""), (1, ""), (2, "1"), (2, "2"), (1, "")]
+    assert "THỰC HIỆN NHIỆM VỤ" in doc.text[:doc.sections[1].start]
+
+
+def test_unnumbered_part_between_roman_parts() -> None:
+    doc = _doc(HEADER + """I. MỤC ĐÍCH, YÊU CẦU
+II. NHIỆM VỤ CỤ THỂ
+1. Chỉ số Công khai, minh bạch
+KINH PHÍ THỰC HIỆN
+Từ nguồn ngân sách xã.
+III. TỔ CHỨC THỰC HIỆN
+1. Văn phòng UBND theo dõi.
+""" + TAIL)
+    assert _kinds(doc)[:5] == ["preamble", "purpose", "assignments", "funding", "implementation"]
+    assert _paths(doc) == ["I", "II", "II.1", "", "III", "III.1"]
+
+
+def test_sequence_sanity_roman_and_restart() -> None:
+    doc = _doc(HEADER + """I. MỤC ĐÍCH
+1. Nâng cao nhận thức.
+III. Không phải đề mục vì thiếu số II
+II. GIẢI PHÁP
+1. Giải pháp thứ nhất
+1. Câu bắt đầu bằng số một nhưng không phải đề mục mới.
+2. Giải pháp thứ hai
+""" + TAIL)
+    assert _paths(doc) == ["I", "I.1", "II", "II.1", "II.2"]
+    assert _kinds(doc)[:3] == ["preamble", "purpose", "assignments"]
+
+
+def test_ocr_headings_and_layout_table() -> None:
+    """Headings without accents / with OCR typos; Nơi nhận and signature in a two-cell layout table;
+    an unnumbered appendix with a title and a table."""
+    table = Block("table", rows=[[Cell("Nơi nhận:\n- Như trên;\n- Lưu: VT."),
+                                  Cell("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nLê Văn Nam")]])
+    appendix = [Block("paragraph", "PHỤ LỤC", bold=True),
+                Block("paragraph", "BẢNG PHÂN CÔNG NHIỆM VỤ", bold=True),
+                Block("table", rows=[[Cell("TT"), Cell("Nhiệm vụ")], [Cell("1"), Cell("Công khai TTHC")]])]
+    doc = _doc(HEADER + """I. MUC DICH, YEU CAU
+II. NOI DUNG VA PHAN CONG NHIEM VU
+1. Chi so Tinh minh bach
+III. NGUÒN KINH PHl THỰC HIẸN
+IV. TÓ CHỨC THỰC HlỆN
+""", extra=[table, *appendix])
+    _check_cover(doc)
+    assert _kinds(doc) == ["preamble", "purpose", "assignments", "funding", "implementation", "recipients",
+                           "signature", "appendix"]
+    sig = doc.sections_of("signature")[0]
+    assert sig.heading == "KT. CHỦ TỊCH" and doc.text[sig.start:].startswith("KT. CHỦ TỊCH")
+    app = doc.sections_of("appendix")[0]
+    assert app.number is None and app.node.path == "Phụ lục"
+    assert "Công khai TTHC" in doc.text[app.start:app.end]
+
+
+def test_two_kinds_in_one_heading_ocr_roman_and_prose_enumeration() -> None:
+    doc = _doc(HEADER + """I. MỤC ĐÍCH, YÊU CẦU
+Bảo đảm 03 nguyên tắc: a) Thực tiễn; b) Khả thi; c) Chính xác.
+Il. NHIỆM VỤ VÀ GIẢI PHÁP
+1. Giao Văn phòng chủ trì.
+III. KINH PHÍ VÀ TỔ CHỨC THỰC HIỆN
+Kinh phí từ ngân sách xã.
+""" + TAIL.replace("Trên đây là Kế hoạch", "Trên đây là nội dung Kế hoạch"))
+    assert _paths(doc) == ["I", "II", "II.1", "III"]
+    assert _kinds(doc, None)[:6] == ["preamble", "purpose", "assignments", "implementation", "funding", "closing"]
+    funding = doc.sections_of("funding")[0]
+    assert funding.level == 2 and funding.number == "III" and funding.end == doc.sections_of("closing")[0].start
+
+
+def test_appendix_numbering_forms() -> None:
+    doc = _doc(HEADER + """I. MỤC ĐÍCH, YÊU CẦU
+II. NHIỆM VỤ
+""" + TAIL + """PHỤ LỤC I
+DANH MỤC NHIỆM VỤ
+Phụ lục số 02: Bảng phân công
+Phụ lục tổng hợp các chỉ tiêu kèm theo kế hoạch này được cập nhật hằng quý theo hướng dẫn của huyện
+""")
+    assert [(s.number, s.node.path) for s in doc.sections_of("appendix")] == [
+        ("I", "Phụ lục I"), ("02", "Phụ lục 02")]
+
+
+@pytest.mark.parametrize(("title", "kind"), [
+    ("MỤC ĐÍCH, YÊU CẦU", "purpose"),
+    ("MỤC TIÊU", "purpose"),
+    ("NHIỆM VỤ VÀ GIẢI PHÁP", "assignments"),
+    ("GIẢI PHÁP KHẮC PHỤC NHỮNG HẠN CHẾ", "assignments"),
+    ("KẾ HOẠCH THỰC HIỆN CÁC CHỈ SỐ THÀNH PHẦN", "assignments"),
+    ("NGUỒN KINH PHÍ THỰC HIỆN:", "funding"),
+    ("TỔ CHỨC THỰC HIỆN", "implementation"),
+    ("KẾT QUẢ THỰC HIỆN NĂM 2023", "other"),
+])
+def test_classify_heading(title: str, kind: str) -> None:
+    assert classify_heading(title)[0] == kind
+
+
+def test_classify_nested_heading_is_strict() -> None:
+    assert classify_heading("Kinh phí thực hiện", nested=True)[0] == "funding"
+    assert classify_heading("Công chức Kế toán - ngân sách: bố trí nguồn kinh phí", nested=True)[0] is None
+
+
+LINE_POOL = ["I. MỤC ĐÍCH", "II. NHIỆM VỤ", "1. Việc một", "2. Việc hai", "1.1. Ý", "a) Giao", "b) Phối hợp",
+             "(1) Một", "(2) Hai", "Nơi nhận:", "CHỦ TỊCH", "Phụ lục 1", "PHẦN THỨ NHẤT", "văn bản tiếp",
+             "Trên đây là Kế hoạch", "- gạch đầu dòng", "III. KINH PHÍ", "", "  ", "5/11 xã", "x) y", "Il."]
+
+
+@given(st.lists(st.sampled_from(LINE_POOL), max_size=25))
+@settings(max_examples=150, deadline=None)
+def test_any_line_sequence_segments_cleanly(lines: list[str]) -> None:
+    doc = _doc("\n".join(lines))
+    if not doc.text:
+        assert doc.sections == [] and doc.outline == []
+        return
+    _check_cover(doc)
+    for n in doc.outline:
+        assert 0 <= n.start < n.end <= len(doc.text)
