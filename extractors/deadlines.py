@@ -16,8 +16,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extractors.scores import fold_same_length, plan_years
+from extractors.scores import plan_years
 from normalizers.dates import DateMatch, find_dates
+from normalizers.text import fold_same_length
 from pipeline.model import Cell, PlanDoc
 from pipeline.resources import read_toml
 from pipeline.rows import AssignmentRow, DeadlineRow

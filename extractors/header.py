@@ -52,8 +52,7 @@ class Line:
 class Signature:
     authority: Field | None  # "TM. Ủy ban nhân dân"
     title: Field | None  # canonical: "Phó Chủ tịch"
-    name: Field | None  # proper-cased: "Lương Văn Mao"
-    raw_name: str | None = None  # as written
+    name: Field | None  # proper-cased: "Lương Văn Mao"; the span holds the spelling as written
 
 
 @dataclass
@@ -147,7 +146,8 @@ def _doc_type_line(doc: PlanDoc) -> Line | None:
         head = line.text.split(" ", 2)
         for alias, _kind in _kinds():
             n = len(alias.split())
-            if fold(" ".join(head[:n])) == fold(alias) and " ".join(head[:n]).isupper():
+            lead = " ".join(head[:n])
+            if fold(lead) == fold(alias) and (lead.isupper() or fold(line.text) == fold(alias)):
                 return Line(line.start, line.end, line.text)
     return None
 
@@ -166,8 +166,9 @@ def _title(doc: PlanDoc, type_line: Line) -> Field | None:
     parts: list[Line] = []
     rest = type_line.text[alias_len:].strip(" :-")
     if rest:  # title on the same line as the document type
-        offset = doc.text.find(rest, type_line.start)
-        parts.append(Line(offset, offset + len(rest), rest))
+        offset = doc.text.find(rest, type_line.start, type_line.end)
+        at = (offset, offset + len(rest)) if offset != -1 else (type_line.start, type_line.end)
+        parts.append(Line(*at, rest))
     type_block = _block_at(doc, type_line.start)
     styled = bool(type_block and (type_block.bold or type_block.centered))
     for line in lines_of(doc.text, type_line.end):
@@ -438,13 +439,7 @@ def find_signature(doc: PlanDoc) -> Signature | None:
                 at = doc.text.find(text, cand.start)
                 name = Field(proper_case(text), at, at + len(text))
                 break
-        if authority is None and i > 0 and (best is None or best.authority is None):
-            prev = authority_re.search(lines[i - 1].text)
-            if prev:
-                authority = Field(f"{prev.group(1)}. {prev.group(2)[:1]}{prev.group(2)[1:].lower()}",
-                                  *_locate(doc, lines[i - 1], prev))
-        sig = Signature(authority, Field(title, title_line.start, title_line.end) if title else None, name,
-                        doc.text[name.start:name.end] if name else None)
+        sig = Signature(authority, Field(title, title_line.start, title_line.end) if title else None, name)
         if name or best is None or best.name is None:
             best = sig
         if name:

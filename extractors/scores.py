@@ -20,12 +20,12 @@ Conservative choices (see tests/test_scores.py):
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from normalizers.indices import IndexMatch, detect_families, match_index
 from normalizers.numbers import parse_number
+from normalizers.text import fold_same_length
 from pipeline.model import Block, Cell, PlanDoc
 from pipeline.resources import read_csv, read_toml
 from pipeline.rows import ScoreRow
@@ -39,18 +39,6 @@ _STRIP = " \t-+*.,;:"
 
 
 @lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    if ch in "đĐ":
-        return "d"
-    low = unicodedata.normalize("NFD", ch)[0].lower()
-    return low if len(low) == 1 else ch
-
-
-def fold_same_length(text: str) -> str:
-    """Lowercase, accent-free copy of `text` with the same length (offsets stay valid)."""
-    return "".join(_fold_char(c) for c in text)
-
-
 @dataclass(frozen=True)
 class _Phrases:
     value: re.Pattern[str]

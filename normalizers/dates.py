@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+
+from normalizers.text import fold_same_length
 
 
 @dataclass
@@ -28,19 +28,6 @@ class DateMatch:
 def last_day(year: int, month: int) -> str:
     """ISO date of the last day of a month: last_day(2023, 2) -> "2023-02-28"."""
     return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
-
-
-@lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    if ch in "đĐ":
-        return "d"
-    base = unicodedata.normalize("NFD", ch)[0]
-    low = base.lower()
-    return low if len(low) == 1 else base
-
-
-def _fold_same_length(text: str) -> str:
-    return "".join(_fold_char(c) for c in text)
 
 
 _DAY = r"(?P<d>0?[1-9]|[12]\d|3[01])"
@@ -128,7 +115,7 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMatch]:
     """
     if not isinstance(text, str) or not text:
         return []
-    key = _fold_same_length(text)
+    key = fold_same_length(text)
     cands: list[tuple[int, int, tuple[str, str, str] | None]] = []
     for name, pat in _PATTERNS:
         for m in pat.finditer(key):

@@ -3,18 +3,23 @@
 The plans name the issuing unit by type and short name ("xã Hồng Phong", "thị xã Bỉm Sơn");
 the gazetteer fills what the text leaves out (the province of a known district, the code of the
 issuing unit) only when the answer is unambiguous. Legacy (63-province, 3-level) units are tried
-first because plans before mid-2025 use them; the 2025 (2-level) table serves later communes.
+first because plans before mid-2025 use them; the 2025 (2-level) table serves later communes
+(`modern=True` tries it first, for plans issued after the reform). `successor_2025` gives the
+unit that took a legacy unit over on 2025-07-01. Licence and data date: docs/PLACES.md.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 from normalizers.text import fold
 
 COMMUNE_TYPES = ("xã", "phường", "thị trấn")
 DISTRICT_TYPES = ("huyện", "quận", "thị xã", "thành phố")
+NOTE_SHOWN = 4  # candidates named in an ambiguity note before "…"
 _NON_KEY = re.compile(r"[^a-z0-9]")
 
 
@@ -25,6 +30,22 @@ class Place:
     district_type: str | None  # lower case ("huyện", "thị xã")
     commune: str | None
     code: str | None  # official code of the most specific unit that was asked for
+    table: str = "legacy"  # gazetteer table it comes from: legacy (before 2025-07-01) or 2025
+
+    def label(self) -> str:
+        """'huyện Cao Lộc, Lạng Sơn': where the unit is, for notes."""
+        district = " ".join(x for x in (self.district_type, self.district) if x)
+        return ", ".join(x for x in (district, self.province) if x)
+
+
+@dataclass(frozen=True)
+class Successor:
+    """The unit that took a legacy unit over in the 2025 reform (districts were abolished)."""
+
+    unit: str | None  # "xã Đồng Đăng", "tỉnh Bắc Ninh"; None for a district or a split commune
+    code: str | None
+    province: str | None
+    split_into: tuple[str, ...] = ()  # a commune divided between several 2025 communes
 
 
 def key(name: str) -> str:
@@ -47,54 +68,87 @@ def _pick(rows: list[dict], fields: tuple[str, ...], names: dict[str, str]) -> l
 
 
 @lru_cache(maxsize=4096)
-def resolve(locality_type: str | None, locality: str | None, district: str | None = None,
-            province: str | None = None) -> Place | None:
-    """The unit `<locality_type> <locality>` (optionally inside `district`/`province`) when the
-    gazetteer knows exactly one such unit; None otherwise."""
+def candidates(locality_type: str | None, locality: str | None, district: str | None = None,
+               province: str | None = None, modern: bool = False) -> tuple[Place, ...]:
+    """Every gazetteer unit `<locality_type> <locality>` (inside `district`/`province` when given)
+    could be. Communes: the legacy table, or the 2025 table when the legacy one has none and no
+    district is named (the other way round when `modern`)."""
     if not locality or not locality_type:
-        return None
+        return ()
     ltype = locality_type.lower()
     if ltype == "tỉnh" or (ltype == "thành phố" and not district and _is_province(locality)):
         rows = _query(f"select distinct province, provinceShort, provinceCode from admin_units_legacy "
                       f"where provinceShortKey = '{key(locality)}'")
         rows = _pick(rows, ("provinceCode",), {"provinceShort": locality})
-        if len(rows) != 1:
-            return None
-        return Place(rows[0]["provinceShort"], None, None, None, rows[0]["provinceCode"])
-    where = []
-    if province:
-        where.append(f"provinceShortKey = '{key(province)}'")
+        return tuple(Place(r["provinceShort"], None, None, None, r["provinceCode"]) for r in rows)
+    where = [f"provinceShortKey = '{key(province)}'"] if province else []
     if ltype in DISTRICT_TYPES:
         where += [f"districtShortKey = '{key(locality)}'", f"lower(districtType) = '{ltype}'"]
         rows = _query("select distinct provinceShort, districtShort, districtType, districtCode "
                       "from admin_units_legacy where " + " and ".join(where))
         rows = _pick(rows, ("districtCode",), {"districtShort": locality})
-        if len(rows) != 1:
-            return None
-        r = rows[0]
-        return Place(r["provinceShort"], r["districtShort"], r["districtType"].lower(), None,
-                     r["districtCode"])
+        return tuple(Place(r["provinceShort"], r["districtShort"], r["districtType"].lower(), None,
+                           r["districtCode"]) for r in rows)
     if ltype not in COMMUNE_TYPES:
-        return None
-    ward = [f"wardShortKey = '{key(locality)}'", f"lower(wardType) = '{ltype}'"]
-    legacy = where + ward + ([f"districtShortKey = '{key(district)}'"] if district else [])
+        return ()
+    legacy = () if modern and not district else _legacy_communes(ltype, locality, district, province)
+    if legacy or district:
+        return legacy
+    return _communes_2025(ltype, locality, province) or (
+        _legacy_communes(ltype, locality, None, province) if modern else ())
+
+
+def _ward_where(ltype: str, locality: str, province: str | None) -> list[str]:
+    return ([f"provinceShortKey = '{key(province)}'"] if province else []) + [
+        f"wardShortKey = '{key(locality)}'", f"lower(wardType) = '{ltype}'"]
+
+
+def _legacy_communes(ltype: str, locality: str, district: str | None, province: str | None) -> tuple[Place, ...]:
+    where = _ward_where(ltype, locality, province) + ([f"districtShortKey = '{key(district)}'"] if district else [])
     rows = _query("select provinceShort, districtShort, districtType, wardShort, wardCode "
-                  "from admin_units_legacy where " + " and ".join(legacy))
-    exact = {"wardShort": locality, **({"districtShort": district} if district else {})}
-    rows = _pick(rows, ("wardCode",), exact)
-    if len(rows) == 1:
-        r = rows[0]
-        return Place(r["provinceShort"], r["districtShort"], r["districtType"].lower(), r["wardShort"],
-                     r["wardCode"])
-    if rows or district:
-        return None
+                  "from admin_units_legacy where " + " and ".join(where))
+    rows = _pick(rows, ("wardCode",), {"wardShort": locality, **({"districtShort": district} if district else {})})
+    return tuple(Place(r["provinceShort"], r["districtShort"], r["districtType"].lower(), r["wardShort"],
+                       r["wardCode"]) for r in sorted(rows, key=lambda r: r["wardCode"]))
+
+
+def _communes_2025(ltype: str, locality: str, province: str | None) -> tuple[Place, ...]:
     rows = _query("select provinceShort, wardShort, wardCode from admin_units where "
-                  + " and ".join(where + ward))
+                  + " and ".join(_ward_where(ltype, locality, province)))
     rows = _pick(rows, ("wardCode",), {"wardShort": locality})
-    if len(rows) == 1:
-        r = rows[0]
-        return Place(r["provinceShort"], None, None, r["wardShort"], r["wardCode"])
-    return None
+    return tuple(Place(r["provinceShort"], None, None, r["wardShort"], r["wardCode"], "2025")
+                 for r in sorted(rows, key=lambda r: r["wardCode"]))
+
+
+def resolve(locality_type: str | None, locality: str | None, district: str | None = None,
+            province: str | None = None, modern: bool = False) -> Place | None:
+    """The unit `<locality_type> <locality>` (optionally inside `district`/`province`) when the
+    gazetteer knows exactly one such unit; None otherwise."""
+    found = candidates(locality_type, locality, district, province, modern)
+    return found[0] if len(found) == 1 else None
+
+
+def unresolved_note(locality_type: str, locality: str, district: str | None = None,
+                    province: str | None = None, modern: bool = False) -> str:
+    """Why `resolve` gave nothing, for documents.place_note: 'ambiguous: 3 communes named Hồng
+    Phong (Bình Gia, Lạng Sơn; Cao Lộc, Lạng Sơn; …)' or 'not in the gazetteer: xã X (huyện Y)'."""
+    found = candidates(locality_type, locality, district, province, modern)
+    where = ", ".join(x for x in (f"{_district_word(district)} {district}" if district else None,
+                                  f"tỉnh {province}" if province else None) if x)
+    named = f"{locality_type} {locality}" + (f" ({where})" if where else "")
+    if not found:
+        return f"not in the gazetteer: {named}"
+    places = "; ".join(p.label() for p in found[:NOTE_SHOWN]) + ("; …" if len(found) > NOTE_SHOWN else "")
+    noun = "units" if locality_type.lower() not in COMMUNE_TYPES else "communes"
+    context = f" in {where}" if where else ", and the plan names no district or province that decides"
+    return f"ambiguous: {len(found)} {noun} named {locality_type} {locality}{context} ({places})"
+
+
+def _district_word(name: str) -> str:
+    """'huyện' unless the gazetteer says the named district is a town or city."""
+    types = {r["districtType"].lower() for r in _query(
+        f"select distinct districtType from admin_units_legacy where districtShortKey = '{key(name)}'")}
+    return types.pop() if len(types) == 1 else "huyện"
 
 
 @lru_cache(maxsize=1024)
@@ -102,3 +156,87 @@ def _is_province(name: str) -> bool:
     """A centrally-run city ('thành phố Hải Phòng'), not a provincial city ('thành phố Lạng Sơn')."""
     return bool(_query(f"select 1 from admin_units_legacy where provinceShortKey = '{key(name)}' "
                        "and province like 'Thành phố %' limit 1"))
+
+
+# ---------------------------------------------------------------- the 2025 reform
+
+@dataclass(frozen=True)
+class _Reform:
+    provinces: dict[str, str]  # legacy provinceKey -> 2025 provinceKey
+    communes: dict[str, str]  # legacy "province_district_ward" key -> 2025 wardKey
+    divided: dict[str, tuple[str, ...]]  # legacy key -> 2025 wardKeys sharing its territory
+
+
+@lru_cache(maxsize=1)
+def _reform() -> _Reform:
+    """The package's own 63 → 34 province and commune merger tables (converter_2025.json)."""
+    path = resources.files("vietnamadminunits") / "data" / "converter_2025.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    provinces = {old: new for new, olds in data["DICT_PROVINCE"].items() for old in olds}
+    communes = {old: new for wards in data["DICT_PROVINCE_WARD_NO_DIVIDED"].values()
+                for new, olds in wards.items() for old in olds}
+    divided = {old: tuple(w["newWardKey"] for w in news)
+               for wards in data["DICT_PROVINCE_WARD_DIVIDED"].values() for old, news in wards.items()}
+    return _Reform(provinces, communes, divided)
+
+
+@lru_cache(maxsize=256)
+def _province_2025(province_key: str) -> tuple[str, str, str] | None:
+    """(full name, short name, code) of a 2025 province by its key."""
+    rows = _query(f"select distinct province, provinceShort, provinceCode from admin_units "
+                  f"where provinceKey = '{_safe(province_key)}'")
+    return (rows[0]["province"], rows[0]["provinceShort"], rows[0]["provinceCode"]) if len(rows) == 1 else None
+
+
+def _ward_2025(province_key: str, ward_key: str) -> dict | None:
+    rows = _query(f"select wardType, wardShort, wardCode from admin_units where provinceKey = "
+                  f"'{_safe(province_key)}' and wardKey = '{_safe(ward_key)}'")
+    return rows[0] if len(rows) == 1 else None
+
+
+def _safe(text: str) -> str:
+    return text.replace("'", "''")
+
+
+@lru_cache(maxsize=4096)
+def successor_2025(place: Place) -> Successor | None:
+    """The 2025 unit of a resolved place: the merged commune and province for a commune, the
+    merged province for a province, the province alone for a district (districts were
+    abolished); None when the gazetteer's merger tables do not know the place."""
+    if place.table == "2025":
+        return Successor(f"{_ward_type(place.code)} {place.commune}", place.code, place.province)
+    if place.commune:
+        rows = _query(f"select provinceKey, districtKey, wardKey from admin_units_legacy "
+                      f"where wardCode = '{_safe(place.code or '')}'")
+    elif place.district:
+        rows = _query(f"select distinct provinceKey from admin_units_legacy "
+                      f"where districtCode = '{_safe(place.code or '')}'")
+    else:
+        rows = _query(f"select distinct provinceKey from admin_units_legacy "
+                      f"where provinceCode = '{_safe(place.code or '')}'")
+    if len(rows) != 1:
+        return None
+    row = rows[0]
+    reform = _reform()
+    new_province = reform.provinces.get(row["provinceKey"])
+    province = _province_2025(new_province) if new_province else None
+    if province is None:
+        return None
+    full, short, province_code = province
+    if not place.commune:
+        if place.district:
+            return Successor(None, None, short)
+        return Successor(full[:1].lower() + full[1:], province_code, short)
+    old = f"{row['provinceKey']}_{row['districtKey']}_{row['wardKey']}"
+    if old in reform.divided:
+        names = [w for k in reform.divided[old] if (w := _ward_2025(new_province, k))]
+        return Successor(None, None, short, tuple(f"{w['wardType'].lower()} {w['wardShort']}" for w in names))
+    ward = _ward_2025(new_province, reform.communes.get(old, ""))
+    if ward is None:
+        return Successor(None, None, short)
+    return Successor(f"{ward['wardType'].lower()} {ward['wardShort']}", ward["wardCode"], short)
+
+
+def _ward_type(code: str | None) -> str:
+    rows = _query(f"select wardType from admin_units where wardCode = '{_safe(code or '')}'")
+    return rows[0]["wardType"].lower() if rows else ""

@@ -111,8 +111,23 @@ def normalize_text(raw: str) -> str:
 _FOLD_SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=65536)
 def fold(s: str) -> str:
     """Accent-insensitive key: lowercase, no diacritics (đ -> d), single spaces, stripped."""
     d = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
     base = "".join(c for c in d if not unicodedata.combining(c))
     return _FOLD_SPACES.sub(" ", base.lower()).strip()
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if ch in "đĐ":
+        return "d"
+    low = unicodedata.normalize("NFD", ch)[0].lower()
+    return low if len(low) == 1 else ch
+
+
+def fold_same_length(text: str) -> str:
+    """Lowercase, accent-free copy of `text` with the same length, so regex match offsets on
+    the folded copy are offsets into `text` (fold() collapses spaces and cannot promise that)."""
+    return "".join(_fold_char(c) for c in text)

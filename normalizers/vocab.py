@@ -9,8 +9,9 @@ and vocabulary.csv (genre headings, titles, terms, acronyms). Three repairs, eac
 * noise word: a word that is not a Vietnamese syllable ("Tur"), inside a phrase whose other words
   match a vocabulary phrase exactly: "Tur pháp" → "Tư pháp";
 * near phrase: in a vocabulary phrase of 3+ words with every other word exact, a word at edit
-  distance 1 from the phrase word: "Tín minh bạch" → "Tính minh bạch" — unless the word is itself a
-  vocabulary word or forms a dictionary compound with a neighbour ("cơ hội kinh doanh" stays).
+  distance 1 from the phrase word: "Tín minh bạch" → "Tính minh bạch", "Chỉ phí không chính thức"
+  → "Chi phí …" — unless the word forms a dictionary compound with a neighbour ("cơ hội kinh
+  doanh" stays, "cung cấp" stays).
 
 A known word or a well-formed text phrase is never touched; ambiguous candidates are skipped.
 The compound dictionary is underthesea's Viet74K word list (read as a file, without importing the
@@ -33,7 +34,7 @@ from .text import normalize_text
 
 _WORD = re.compile(r"[^\W\d_]+")
 # Separators allowed between the words of one phrase occurrence (no line break, no sentence end).
-_LINK = re.compile(r" ?- ?| ")
+_LINKS = frozenset({" ", "-", " -", "- ", " - "})
 _OLD_TONES = re.compile("o[àáảãạèéẻẽẹ]|u[ỳýỷỹỵ]")  # dictionary lines needing the tone convention
 _ROMAN = re.compile(r"^(?=[IVXLC]+$)C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
 # Typical OCR confusions, tried as alternatives to the token as read.
@@ -65,7 +66,7 @@ def _entries() -> list[str]:
     for row in read_csv("indices.csv"):
         out += [row.get("name_vi") or "", row.get("family") or ""] + split_list(row.get("aliases"))
     out += [row.get("entry") or "" for row in read_csv("vocabulary.csv")]
-    return [e for e in out if e.strip()]
+    return [normalize_text(e) for e in out if e.strip()]
 
 
 @lru_cache(maxsize=1)
@@ -103,7 +104,7 @@ def _compounds() -> frozenset[tuple[str, str]] | None:
         lines = path.read_text(encoding="utf-8").lower().split("\n")
     except OSError:
         return None
-    pairs = (_OLD_TONES.search(line) and normalize_text(line).split() or line.split()
+    pairs = ((normalize_text(line) if _OLD_TONES.search(line) else line).split()
              for line in lines if line.count(" ") == 1)
     return frozenset((p[0], p[1]) for p in pairs if len(p) == 2)
 
@@ -132,8 +133,12 @@ def _same_letter(a: str, b: str) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def _repair_abbr(token: str) -> str | None:
+def _repair_abbr(raw: str) -> str | None:
+    """The known acronym an all-caps token was meant to be, or None."""
     v = _vocab()
+    token = raw.replace("l", "I")  # OCR reads the I of acronyms as l: "DDCl"
+    if token in v.abbrs and token != raw:
+        return token
     if token in v.abbrs or len(token) < 4 or _ROMAN.match(token) or is_syllable(token):
         return None
     near = [(_distance(token, k), k) for k in v.abbrs if len(k) >= 3 and _same_letter(k[0], token[0])]
@@ -162,9 +167,9 @@ def _phrase_fix(words: list[str], linked: list[bool], start: int,
     k = start + off[0]
     if _distance(words[k], phrase[off[0]]) > 1:
         return None
-    # A real-looking word changes only inside a long phrase and when it is no known word.
+    # A real-looking word changes only inside a long phrase and when it is no part of a compound.
     if is_syllable(words[k]) and (
-            len(phrase) < 3 or words[k] in _vocab().words or _in_compound(words, k) is not False):
+            len(phrase) < 3 or _in_compound(words, k) is not False):
         return None
     return k, phrase[off[0]]
 
@@ -175,12 +180,13 @@ def _is_noise(token: str) -> bool:
     v = _vocab()
     if token.isupper():
         return len(token) >= 3 and token not in v.abbrs and not is_syllable(token)
-    return token.lower() not in v.words and not is_syllable(token)
+    return len(token) >= 2 and token.lower() not in v.words and not is_syllable(token)
 
 
 def _phrase_repairs(text: str, toks: list[re.Match[str]], words: list[str]) -> dict[int, str]:
     v = _vocab()
-    linked = [bool(_LINK.fullmatch(text, a.end(), b.start())) for a, b in zip(toks, toks[1:], strict=False)]
+    spans = [m.span() for m in toks]
+    linked = [text[a[1]:b[0]] in _LINKS for a, b in zip(spans, spans[1:], strict=False)]
     linked.append(False)
     found: dict[int, set[str]] = {}
 
@@ -191,9 +197,10 @@ def _phrase_repairs(text: str, toks: list[re.Match[str]], words: list[str]) -> d
     heads, n_words = v.anchor_heads, len(words)
     for k, w in enumerate(words):
         if w in heads:
+            window = words[k:k + 3]
             for off in _ANCHOR_SET:
-                if k + off[-1] < n_words and all(linked[k:k + off[-1]]):
-                    for ph, i in v.anchors.get((off, tuple(words[k + o] for o in off)), ()):
+                if off[-1] < len(window) and all(linked[k:k + off[-1]]):
+                    for ph, i in v.anchors.get((off, tuple(window[o] for o in off)), ()):
                         add(_phrase_fix(words, linked, k - i, ph))
         if _is_noise(toks[k].group()):
             # A noise word: align every phrase that contains one of its neighbours.
@@ -203,8 +210,9 @@ def _phrase_repairs(text: str, toks: list[re.Match[str]], words: list[str]) -> d
     return {k: next(iter(c)) for k, c in found.items() if len(c) == 1}
 
 
-def repair_text(text: str) -> str:
-    """Repair near-miss words against the vocabularies; never invents text, never raises."""
+def repair_text(text: str, keep: frozenset[str] = frozenset()) -> str:
+    """Repair near-miss words against the vocabularies; never invents text, never raises.
+    Tokens in `keep` (abbreviations the plan defines itself) are never touched."""
     if not text:
         return text
     toks = list(_WORD.finditer(text))
@@ -214,7 +222,7 @@ def repair_text(text: str) -> str:
     fixes: dict[int, str] = {}
     for k, m in enumerate(toks):
         w = m.group()
-        if len(w) >= 4 and w.isupper():
+        if len(w) >= 3 and w not in keep and w.replace("l", "I").isupper():
             fix = _repair_abbr(w)
             if fix:
                 fixes[k] = fix

@@ -7,6 +7,7 @@ that every later span points into this one string (written as text/<doc_id>.txt)
 from __future__ import annotations
 
 from normalizers.text import normalize_text
+from normalizers.units import plan_abbreviations
 from normalizers.vocab import repair_text
 
 from .model import Block, PlanDoc
@@ -27,13 +28,15 @@ def assemble(doc: PlanDoc) -> PlanDoc:
         pos += len(s)
         return start, pos
 
+    # A plan's own abbreviation ("Văn phòng - Tổng hợp (VPTH)") is not a typo of a known one.
+    defined = frozenset(plan_abbreviations("\n".join(normalize_text(b.text) for b in doc.blocks if b.text)))
     for block in doc.blocks:
         if block.page is not None and (not page_starts or page_starts[-1][1] != block.page):
             page_starts.append((pos, block.page))
         if block.kind == "page_break":
             continue
         if block.kind != "table":
-            block.text = repair_text(normalize_text(block.text))
+            block.text = repair_text(normalize_text(block.text), defined)
             if not block.text:
                 continue
         elif not block.rows:
@@ -50,7 +53,7 @@ def assemble(doc: PlanDoc) -> PlanDoc:
                 for c, cell in enumerate(row):
                     if c:
                         emit(CELL_SEP)
-                    cell.text = repair_text(normalize_text(cell.text))
+                    cell.text = repair_text(normalize_text(cell.text), defined)
                     cell.start, cell.end = emit(cell.text)
                 block.row_spans.append((row_start, pos))
             block.end = pos

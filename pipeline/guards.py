@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 
 from .readers import SUPPORTED_SUFFIXES, ReadError, sniff_format
@@ -23,6 +24,8 @@ _TEXT_SUFFIXES = {"", ".txt", ".md", ".markdown"}
 _FORMAT_NAMES = {"pdf": "a PDF", "docx": "a Word document (DOCX)", "doc": "an old Word document (DOC)",
                  "image": "an image", "txt": "plain text", "md": "plain text"}
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
+# What reading a damaged zip part can raise (zlib.error is not an OSError).
+_DAMAGED = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError)
 _ROOT = re.compile(rb"<[A-Za-z_]")  # the root element: a DTD can only come before it
 
 
@@ -69,8 +72,8 @@ def _check_pdf(path: Path, lim: dict) -> None:
     finally:
         pdf.close()
     if pages > lim["max_pdf_pages"]:
-        raise ReadError("too_many_pages", f"{path.name} has {pages} pages; the limit is {lim['max_pdf_pages']} "
-                        "(max_pdf_pages)")
+        raise ReadError("too_many_pages", f"{path.name} has {pages} pages; the limit is "
+                        f"{lim['max_pdf_pages']} (max_pdf_pages)")
 
 
 def _check_zip(path: Path, lim: dict) -> None:
@@ -91,8 +94,8 @@ def _check_zip(path: Path, lim: dict) -> None:
             raise ReadError("zip_bomb", f"{path.name} would inflate to {_mb(total)}; the limit is "
                             f"{_mb(lim['max_unzipped_bytes'])} (max_unzipped_bytes)")
         if total > lim["zip_ratio_min_bytes"] and total / packed > lim["max_zip_ratio"]:
-            raise ReadError("zip_bomb", f"{path.name} inflates {total // packed}x ({_mb(packed)} → {_mb(total)}); "
-                            f"the limit is {lim['max_zip_ratio']}x (max_zip_ratio)")
+            raise ReadError("zip_bomb", f"{path.name} inflates {total // packed}x ({_mb(packed)} → "
+                            f"{_mb(total)}); the limit is {lim['max_zip_ratio']}x (max_zip_ratio)")
         for info in infos:
             if info.filename.lower().endswith((".xml", ".rels")):
                 _check_xml_part(z, info, path, lim)
@@ -102,12 +105,12 @@ def _check_zip(path: Path, lim: dict) -> None:
 
 def _check_xml_part(z: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, lim: dict) -> None:
     if info.file_size > lim["max_xml_bytes"]:
-        raise ReadError("too_large", f"{path.name}: part {info.filename} is {_mb(info.file_size)} of XML; the "
-                        f"limit is {_mb(lim['max_xml_bytes'])} (max_xml_bytes)")
+        raise ReadError("too_large", f"{path.name}: part {info.filename} is {_mb(info.file_size)} of "
+                        f"XML; the limit is {_mb(lim['max_xml_bytes'])} (max_xml_bytes)")
     try:
         with z.open(info) as f:
             head = f.read(lim["xml_prolog_bytes"])
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+    except _DAMAGED:
         return  # a damaged part: the reader reports it
     if head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[1:2] == b"\x00" or head[:1] == b"\x00":
         head = head.decode("utf-16", "replace").encode("utf-8")
@@ -138,7 +141,7 @@ def _check_depth(z: zipfile.ZipFile, path: Path, lim: dict) -> None:
         if "depth" in str(exc).lower():
             raise ReadError("too_large", f"{path.name}: word/document.xml nests elements too deep "
                             f"(limit {lim['max_xml_depth']}, max_xml_depth)") from exc
-    except (zipfile.BadZipFile, OSError, EOFError):
+    except _DAMAGED:
         return  # damaged content: the reader reports it
 
 
@@ -158,8 +161,8 @@ def _check_image(path: Path, lim: dict) -> None:
         raise ReadError("corrupt_file", f"{path.name} is a damaged image and cannot be decoded; ask for the "
                         "file again") from exc
     if width * height > lim["max_image_pixels"]:
-        raise ReadError("too_large", f"{path.name} is {width}x{height} = {width * height:,} pixels; the limit is "
-                        f"{lim['max_image_pixels']:,} (max_image_pixels)")
+        raise ReadError("too_large", f"{path.name} is {width}x{height} = {width * height:,} pixels; the "
+                        f"limit is {lim['max_image_pixels']:,} (max_image_pixels)")
     if frames > lim["max_image_frames"]:
         raise ReadError("too_many_pages", f"{path.name} has {frames} pages; the limit is "
                         f"{lim['max_image_frames']} (max_image_frames)")

@@ -38,6 +38,10 @@ class DocumentRow:
     funding_source: str | None = None
     missing_sections: list[str] = field(default_factory=list)
     status: str = "ok"
+    admin_code_2025: str | None = None  # code of the unit that took the issuer over on 2025-07-01
+    unit_2025: str | None = None  # that unit: "xã Đồng Đăng" (null for districts, abolished)
+    province_2025: str | None = None  # the province after the 2025 merger
+    place_note: str | None = None  # why admin_code is null: "ambiguous: …", "not in the gazetteer: …"
 
 
 @dataclass

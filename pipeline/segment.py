@@ -140,6 +140,7 @@ _MULTI = re.compile(r"(\d{1,2}(?:\.\d{1,2}){1,3})\.?(?=\s|$)\s*")
 _ARABIC = re.compile(r"(\d{1,2})\s*([.)])(?![\d/])\s*")
 _PAREN = re.compile(r"\((\d{1,2}|[a-z])\)\s*")
 _ROMAN = re.compile(r"([ivxl]{1,6})\s*[.\-–:)](?!\d)\s*")
+_ROMAN_NO_SEP = re.compile(r"([ivxl]{1,6})\s+")  # "II NHIỆM VỤ" (OCR lost the dot): upper-case title only
 _LETTER = re.compile(r"([a-z])\s*([.)])(?=\s|$)\s*")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50}
 
@@ -206,7 +207,8 @@ def _parse_number(text: str) -> _Num | None:
         if token in _letters():
             return _Num("parena", _BRACKET_RANK, _letters().index(token) + 1, f"({token})", m.end())
         return None
-    if (m := _ROMAN.match(folded)) and (token := _ocr_roman(text[m.start(1):m.end(1)])):
+    m = _ROMAN.match(folded) or ((m2 := _ROMAN_NO_SEP.match(folded)) and _is_upper(text[m2.end():]) and m2)
+    if m and (token := _ocr_roman(text[m.start(1):m.end(1)])):
         value = _roman_value(token)
         return _Num("roman", 4, value, token, m.end()) if value else None
     if m := _LETTER.match(folded):
@@ -537,6 +539,8 @@ def _numbered(doc: PlanDoc, line: _Line, stack: list[_Entry], base_level: int, p
     if at is not None:
         last = stack[at].num
         tolerant = not inline and not guarded and (num.rank >= _BRACKET_RANK or line.strong)
+        if num.key == "roman":  # Roman parts are consecutive, unless OCR misread one that names a part
+            tolerant = tolerant and classify_heading(line.text[num.title_start:])[0] is not None
         if not _follows(num, last, tolerant=False) and not (tolerant and _follows(num, last, tolerant=True)):
             return None
         del stack[at:]

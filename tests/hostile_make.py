@@ -16,6 +16,44 @@ from pathlib import Path
 _PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
 _PERMISSIONS = -44
 
+# A small synthetic plan (invented commune and officers) in the Decree 30 layout.
+SYNTHETIC_PLAN = """\
+ỦY BAN NHÂN DÂN                    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+XÃ TÂN THỦY                        Độc lập - Tự do - Hạnh phúc
+
+Số: 27/KH-UBND                     Tân Thủy, ngày 09 tháng 4 năm 2024
+
+KẾ HOẠCH
+Nâng cao Chỉ số hiệu quả quản trị và hành chính công (PAPI) năm 2024
+
+Căn cứ Kế hoạch số 118/KH-UBND ngày 20/02/2024 của UBND huyện Mỹ Xuyên;
+Ủy ban nhân dân xã Tân Thủy xây dựng Kế hoạch như sau:
+
+I. MỤC ĐÍCH, YÊU CẦU
+Nâng cao chất lượng phục vụ người dân, cải thiện điểm số các chỉ số thành phần.
+
+II. NHIỆM VỤ VÀ GIẢI PHÁP
+1. Chỉ số Công khai, minh bạch
+- Cơ quan chủ trì: Công chức Địa chính - Xây dựng.
+- Nhiệm vụ: Niêm yết công khai quy hoạch sử dụng đất tại trụ sở.
+- Thời gian thực hiện: Thường xuyên trong năm 2024.
+2. Chỉ số Kiểm soát tham nhũng trong khu vực công
+- Cơ quan chủ trì: Công chức Tư pháp - Hộ tịch.
+- Nhiệm vụ: Tiếp nhận và xử lý kịp thời phản ánh, kiến nghị của người dân.
+- Thời gian thực hiện: Trước ngày 30/6/2024.
+
+III. KINH PHÍ THỰC HIỆN
+Từ nguồn ngân sách xã năm 2024.
+
+IV. TỔ CHỨC THỰC HIỆN
+Các bộ phận căn cứ nhiệm vụ được giao triển khai thực hiện.
+
+                                   TM. ỦY BAN NHÂN DÂN
+                                   CHỦ TỊCH
+
+                                   Lê Thị Mai
+"""
+
 
 def rc4(key: bytes, data: bytes) -> bytes:
     s = list(range(256))
@@ -57,7 +95,8 @@ def make_pdf(pages: list[list[str]], user_password: bytes | None = None, owner_p
         page_no, content_no = 4 + 2 * i, 5 + 2 * i
         objects[page_no] = (f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font "
                             f"<< /F1 3 0 R >> >> /Contents {content_no} 0 R >>").encode()
-        ops = "".join(f"BT /F1 11 Tf 60 {780 - 16 * k} Td ({_escape(line)}) Tj ET\n" for k, line in enumerate(lines))
+        ops = "".join(f"BT /F1 11 Tf 60 {780 - 16 * k} Td ({_escape(line)}) Tj ET\n"
+                      for k, line in enumerate(lines))
         data = ops.encode("latin-1")
         if i + 1 in bad_pages:
             streams[content_no] = (b"/Filter /FlateDecode", b"\x00garbage, not zlib\xff" * 8)
@@ -69,7 +108,8 @@ def make_pdf(pages: list[list[str]], user_password: bytes | None = None, owner_p
     if user_password is not None:
         o_key = hashlib.md5(_padded(owner_password)).digest()[:5]
         o_value = rc4(o_key, _padded(user_password))
-        key = hashlib.md5(_padded(user_password) + o_value + struct.pack("<i", _PERMISSIONS) + file_id).digest()[:5]
+        seed = _padded(user_password) + o_value + struct.pack("<i", _PERMISSIONS) + file_id
+        key = hashlib.md5(seed).digest()[:5]
         u_value = rc4(key, _PAD)
         objects[encrypt_no] = (f"<< /Filter /Standard /V 1 /R 2 /O <{o_value.hex()}> /U <{u_value.hex()}> "
                                f"/P {_PERMISSIONS} >>").encode()
@@ -154,4 +194,5 @@ def make_png(width: int, height: int) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+    idat = chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + idat + chunk(b"IEND", b"")

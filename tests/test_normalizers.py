@@ -186,6 +186,8 @@ def test_syllable_validator() -> None:
     ("TUR PHÁP - HỘ TỊCH", "TƯ PHÁP - HỘ TỊCH"),
     ("Chỉ số Tín minh bạch và tiếp cận thông tin", "Chỉ số Tính minh bạch và tiếp cận thông tin"),
     ("hồ sơ UBNĐ huyện", "hồ sơ UBND huyện"),
+    ("chỉ số DDCl và PCl", "chỉ số DDCI và PCI"),  # OCR reads I as l
+    ('3. Chỉ số "Chỉ phí không chính thức"', '3. Chỉ số "Chi phí không chính thức"'),  # OCR of the scan
 ])
 def test_repair_examples(raw: str, want: str) -> None:
     assert repair_text(raw) == want

@@ -300,6 +300,18 @@ Phụ lục tổng hợp các chỉ tiêu kèm theo kế hoạch này được c
         ("I", "Phụ lục I"), ("02", "Phụ lục 02")]
 
 
+def test_ocr_roman_without_dot_and_misread_numeral() -> None:
+    """Scans: "II NHIỆM VỤ…" lost its dot; "III." was read as "II." (accepted only because the line is
+    an upper-case heading naming a part)."""
+    doc = _doc(HEADER + """I. MỤC ĐÍCH, YÊU CẦU
+II NHIỆM VỤ, GIẢI PHÁP NĂM 2024
+1. Giao phòng Tài chính chủ trì.
+II. TỔ CHỨC THỰC HIỆN
+""" + TAIL)
+    assert _paths(doc) == ["I", "II", "II.1", "II"]
+    assert _kinds(doc)[:4] == ["preamble", "purpose", "assignments", "implementation"]
+
+
 @pytest.mark.parametrize(("title", "kind"), [
     ("MỤC ĐÍCH, YÊU CẦU", "purpose"),
     ("MỤC TIÊU", "purpose"),

@@ -45,7 +45,8 @@ def convert_to_docx(path: Path, workdir: Path) -> Path:
     return out
 
 
-def read_doc(path: Path) -> ReadResult:
+def read_doc(path: Path, ocr: str = "auto") -> ReadResult:
+    """`ocr` is accepted for the common reader signature; .doc text needs no OCR."""
     from .docx import read_docx
 
     with tempfile.TemporaryDirectory(prefix="vnplan-doc-") as tmp:

@@ -21,7 +21,10 @@ def _frame_loader(path: Path, index: int) -> Callable[[], Image.Image]:
     return load
 
 
-def read_image(path: Path) -> ReadResult:
+def read_image(path: Path, ocr: str = "auto") -> ReadResult:
+    """OCR an image file; `ocr="never"` refuses (an image has no text without OCR)."""
+    if ocr == "never":
+        raise ReadError("no_text_layer", f"{path.name} is an image and OCR is turned off", stage="ocr")
     require_tesseract()
     try:
         with Image.open(path) as im:

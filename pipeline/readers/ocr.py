@@ -399,9 +399,13 @@ def page_blocks(result: PageOCR, first_page: bool) -> list[Block]:
             continue
         # The Decree 30 header is the document's first two-column region, before any body text.
         is_header = first_page and not blocks
-        for col in (0, 1):
-            col_lines = [line for line in run if line.column == col]
-            blocks += _header_cells(col_lines, col, result.page) if is_header else flow(col_lines)
+        left = [line for line in run if line.column == 0]
+        right = [line for line in run if line.column == 1]
+        if is_header:
+            blocks += _header_cells(left, 0, result.page) + _header_cells(right, 1, result.page)
+        else:
+            # Right column = the signer block: one line per block ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH").
+            blocks += flow(left) + [_block([line], result.page, result.width, unit) for line in right]
     return blocks
 
 

@@ -179,9 +179,9 @@
     var months = Object.keys(counts).sort();
     if (!months.length) return el('p', { cls: 'muted', text: 'No dated deadlines extracted.' });
     var max = Math.max.apply(null, months.map(function (m) { return counts[m]; }));
-    var width = 640, h = 200, bottom = 40, top = 14, bw = Math.min(40, (width - 40) / months.length);
+    var width = 640, h = 200, bottom = 40, top = 14, bw = Math.min(56, (width - 40) / months.length);
     var s = svg('svg', { width: width, height: h, viewBox: '0 0 ' + width + ' ' + h, role: 'img' });
-    var every = Math.ceil(months.length / 16);
+    var every = Math.max(1, Math.ceil(52 / bw));  // a month label is ~50px wide
     months.forEach(function (m, i) {
       var bh = counts[m] / max * (h - bottom - top), x = 30 + i * bw;
       var bar = svg('rect', { x: x + 1, y: h - bottom - bh, width: bw - 2, height: bh, fill: '#4a78c2' });
