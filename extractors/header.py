@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from normalizers.places import key, resolve
+from normalizers.places import after_reform, key, resolve, successor_2025, unresolved_note
 from normalizers.text import fold
 from pipeline.model import Block, PlanDoc
 from pipeline.resources import read_csv, read_toml, split_list
@@ -350,10 +350,20 @@ def _places(doc: PlanDoc, head: tuple[int, int], title: Field | None, out: dict[
         [m for m in mentions if m.start < pre_end], "district") + _ranked(mentions, "district")
     provinces = [] if level == "province" else [p for p in parents if _level(p) == "province"] + _ranked(
         mentions, "province")
-    place = next((p for d in districts if (p := resolve(unit.ltype, unit.name, d.name))), None)
-    if place is None and not districts:
-        place = next((p for v in provinces if (p := resolve(unit.ltype, unit.name, None, v.name))), None) \
-            or resolve(unit.ltype, unit.name)
+    modern = after_reform(out["issue_date"].value if "issue_date" in out else None)
+    context = [(d.name, None) for d in districts] or [(None, v.name) for v in provinces] or [(None, None)]
+    # the first context that decides wins (header parent, then preamble, then the body); a unit
+    # the named district or province does not contain is left unresolved, never guessed
+    place = next((p for d, v in context if (p := resolve(unit.ltype, unit.name, d, v, modern))), None)
+    if place is None:
+        out["place_note"] = Field(unresolved_note(unit.ltype, unit.name, *context[0], modern=modern), *span)
+    else:
+        successor = successor_2025(place)
+        if successor:
+            for name, value in (("admin_code_2025", successor.code), ("unit_2025", successor.unit),
+                                ("province_2025", successor.province)):
+                if value:
+                    out[name] = Field(value)
     district = next((d for d in districts if place and _same(d.name, place.district)),
                     districts[0] if districts and place is None else None)
     province = next((v for v in provinces if place and _same(v.name, place.province)),

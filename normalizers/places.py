@@ -20,6 +20,7 @@ from normalizers.text import fold
 COMMUNE_TYPES = ("xã", "phường", "thị trấn")
 DISTRICT_TYPES = ("huyện", "quận", "thị xã", "thành phố")
 NOTE_SHOWN = 4  # candidates named in an ambiguity note before "…"
+REFORM_DATE = "2025-07-01"  # the two-level local government took office (Resolution 202/2025/QH15)
 _NON_KEY = re.compile(r"[^a-z0-9]")
 
 
@@ -151,6 +152,23 @@ def _district_word(name: str) -> str:
     return types.pop() if len(types) == 1 else "huyện"
 
 
+def is_province_city(name: str) -> bool:
+    """'thành phố Hải Phòng' is a province; 'thành phố Lạng Sơn' is a district."""
+    return _is_province(name)
+
+
+@lru_cache(maxsize=4096)
+def districts_named(name: str, province: str | None = None) -> tuple[Place, ...]:
+    """Every district-level unit (huyện, quận, thị xã, thành phố) of that short name, in one query:
+    for a parent district known by its name only ("UBND huyện" of a commune's plan)."""
+    where = [f"districtShortKey = '{key(name)}'"] + ([f"provinceShortKey = '{key(province)}'"] if province else [])
+    rows = _query("select distinct provinceShort, districtShort, districtType, districtCode "
+                  "from admin_units_legacy where " + " and ".join(where))
+    rows = _pick(rows, ("districtCode",), {"districtShort": name})
+    return tuple(Place(r["provinceShort"], r["districtShort"], r["districtType"].lower(), None, r["districtCode"])
+                 for r in sorted(rows, key=lambda r: r["districtCode"]))
+
+
 @lru_cache(maxsize=1024)
 def _is_province(name: str) -> bool:
     """A centrally-run city ('thành phố Hải Phòng'), not a provincial city ('thành phố Lạng Sơn')."""
@@ -240,3 +258,8 @@ def successor_2025(place: Place) -> Successor | None:
 def _ward_type(code: str | None) -> str:
     rows = _query(f"select wardType from admin_units where wardCode = '{_safe(code or '')}'")
     return rows[0]["wardType"].lower() if rows else ""
+
+
+def after_reform(iso_date: str | None) -> bool:
+    """A plan issued on or after the 2025 reform names the new (2-level) units."""
+    return bool(iso_date) and str(iso_date)[:10] >= REFORM_DATE

@@ -217,13 +217,17 @@ def _field(record: dict, spec: dict, rules: dict) -> Outcome:
     name = spec["field"]
     value = doc.get(name)
     if value not in (None, "", []):
-        return Outcome(True, f"{name} = {value}", _evidence(record, name))
+        return Outcome(True, f"{name} = {_value_text(value)}", _evidence(record, name))
     detail = f"no {spec.get('label', name)} found"
     ctx = spec.get("context_field")
-    if ctx and doc.get(ctx):
-        detail += f" ({ctx} = {doc[ctx]} is there: {name} is left blank)"
-        return Outcome(False, detail, _evidence(record, ctx))
+    if ctx and doc.get(ctx):  # a related field that was found says why this one is empty
+        note = f": {spec['context_note']}" if spec.get("context_note") else ""
+        return Outcome(False, f"{detail} ({ctx} = {_value_text(doc[ctx])}{note})", _evidence(record, ctx))
     return Outcome(False, detail)
+
+
+def _value_text(value: Any) -> str:
+    return "; ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def _full_date(record: dict, spec: dict, rules: dict) -> Outcome:

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import re
 import sys
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from normalizers.text import fold
+from normalizers.text import fold, fold_same_length
 
 from .model import Block, OutlineNode, PlanDoc, Section
 from .resources import read_toml
@@ -34,18 +33,6 @@ REQUIRED_KINDS = ("purpose", "assignments", "funding", "implementation")
 
 
 # --- text helpers -------------------------------------------------------------------------------
-
-def _fold_char(c: str) -> str:
-    if c in "đĐ":
-        return "d"
-    base = unicodedata.normalize("NFD", c)[0].lower()
-    return base if len(base) == 1 else c
-
-
-def fold_same_length(text: str) -> str:
-    """Accent-folded lower case with the same length as `text` (so match offsets carry over)."""
-    return "".join(_fold_char(c) for c in text)
-
 
 def fold_words(text: str) -> str:
     """Accent-folded lower-case words separated by single spaces (for fuzzy matching)."""

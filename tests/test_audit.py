@@ -74,7 +74,7 @@ def record(**document) -> dict:
     doc = {"doc_id": "f" * 16, "source_path": "x.txt", "source_name": "x.txt", "file_sha256": "f" * 64,
            "file_format": "txt", "text_chars": len(text), "title": "Nâng cao Chỉ số PAPI năm 2031",
            "doc_type": "Kế hoạch", "doc_number": "12", "doc_symbol": "KH-UBND", "issuer": "UBND xã Tân Lập",
-           "issue_date": "2031-02-03", "period_start_year": 2031, "period_end_year": 2031,
+           "admin_code": "99999", "issue_date": "2031-02-03", "period_start_year": 2031, "period_end_year": 2031,
            "index_families": ["PAPI"], "signer_name": "Đinh Thị Ngọc", "status": "ok", "missing_sections": []}
     doc.update(document)
     sections = [{"seq": i, "kind": k, "number": n, "heading": h, "span_start": 0, "span_end": 5, "page": None,
