@@ -109,9 +109,12 @@ def _strip_post_prefix(text: str) -> tuple[str, bool]:
 
 
 def _looks_abbreviated(text: str) -> bool:
-    text = text.replace(" - ", "-").strip()
+    """'VHXH', 'TC-KH', and runs of upper-case words: 'UB MTTQ', 'VP HĐND&UBND'."""
+    words = text.replace(" - ", "-").split()
+    if len(words) > 1:
+        return all(sum(c.isupper() for c in w) >= 2 and not any(c.islower() for c in w) for w in words)
     letters = [c for c in text if c.isalpha()]
-    return bool(letters) and " " not in text and sum(c.isupper() for c in letters) >= len(letters) - 1
+    return bool(letters) and sum(c.isupper() for c in letters) >= len(letters) - 1
 
 
 def _lookup_exact(text: str, level: str | None) -> Unit | None:
@@ -124,8 +127,9 @@ def _lookup_exact(text: str, level: str | None) -> Unit | None:
         hit = cat.abbrs.get(_abbr_key(text))
         return _pick(hit, level) if hit else None
     head, _, tail = text.partition(" ")
-    if tail and _looks_abbreviated(tail):  # "Phòng TC-KH", "Sở KH&ĐT"
+    if tail and _looks_abbreviated(tail):  # "Phòng TC-KH", "Sở KH&ĐT"; "Đoàn TN" is listed whole
         units = tuple(u for u in cat.abbrs.get(_abbr_key(tail), ()) if fold(u.canonical).startswith(fold(head)))
+        units = units or cat.abbrs.get(_abbr_key(text), ())
         return _pick(units, level) if units else None
     return None
 

@@ -154,9 +154,11 @@ def _check_image(path: Path, lim: dict) -> None:
             with Image.open(path) as im:  # reads the header only
                 width, height = im.size
                 frames = getattr(im, "n_frames", 1)
+                im.verify()  # chunk structure and checksums (PNG), without decoding pixels
     except Image.DecompressionBombError as exc:
-        raise ReadError("too_large", f"{path.name} declares an image too large to decode ({exc}); the limit "
-                        f"is {lim['max_image_pixels']:,} pixels (max_image_pixels)") from exc
+        declared = 2 * Image.MAX_IMAGE_PIXELS  # Pillow refuses to open past twice its own limit
+        raise ReadError("too_large", f"{path.name} declares an image of more than {declared:,} pixels; "
+                        f"the limit is {lim['max_image_pixels']:,} (max_image_pixels)") from exc
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise ReadError("corrupt_file", f"{path.name} is a damaged image and cannot be decoded; ask for the "
                         "file again") from exc

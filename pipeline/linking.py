@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -61,6 +62,11 @@ class _Doc:
     issue_date: str | None
     year: int | None
     title_key: str
+
+    @property
+    def in_province(self) -> str:
+        """Key of the province the unit is in (itself for a province)."""
+        return self.locality if self.level == "province" else self.province
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> _Doc:
@@ -136,8 +142,8 @@ def _cited_unit(level: str, name: str | None, citing: _Doc) -> str | None:
         return citing.locality or None
     if level == "district" and citing.level == "commune":
         return citing.district or None
-    if level == "province" and citing.level in ("commune", "district"):
-        return citing.province or None
+    if level == "province":
+        return citing.in_province or None
     return None
 
 
@@ -153,7 +159,7 @@ def _target(ref: dict[str, Any], citing: _Doc, by_number: dict[str, list[_Doc]])
         return None
     found = [t for t in by_number.get(number_key(ref["number"]), [])
              if t.doc_id != citing.doc_id and t.level == level and t.locality == locality
-             and (level == "province" or not (t.province and citing.province) or t.province == citing.province)
+             and (level == "province" or not (t.province and citing.in_province) or t.province == citing.in_province)
              and (level != "commune" or citing.level != "district" or not t.district
                   or t.district == citing.locality)
              and _dates_agree(ref.get("date"), t.issue_date)]
@@ -264,7 +270,8 @@ def link_people(people: list[dict[str, Any]], docs: dict[str, _Doc]) -> tuple[li
 def _person(pid: str, rows: list[dict], units: list[tuple], docs: dict[str, _Doc]) -> dict[str, Any]:
     names = Counter(r["name"] for r in rows)
     signed = {r["name"] for r in rows if "signer" in (r.get("roles") or [])}
-    name = min(names, key=lambda n: (-names[n], n not in signed, n))
+    # most frequent, then the signature's spelling, then the one with more marks (typos drop them)
+    name = min(names, key=lambda n: (-names[n], n not in signed, -len(unicodedata.normalize("NFD", n)), n))
     spellings = {n for r in rows for n in [r["name"], *(r.get("variants") or [])]} - {name}
     doc_ids = sorted({r["doc_id"] for r in rows})
     years = sorted(y for d in doc_ids if d in docs and (y := docs[d].year) is not None)

@@ -60,8 +60,8 @@ EXPECTED: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
     "bad/truncated.png": ("error", "corrupt_file", ("damaged",)),
 }
 READER_BUGS = {
-    "bad/truncated.png": "readers/__init__.py _call_optional passes ocr= but image.read_image(path) takes no "
-                         "ocr argument: TypeError instead of a corrupt_file row",
+    "bad/truncated.png": "image.py/ocr.py: a PNG with a valid header and truncated data gives error_type "
+                         "OSError 'image file is truncated' (a Pillow message) instead of corrupt_file",
 }
 
 

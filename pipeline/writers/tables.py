@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import rows
+from ..query import create_views
 
 # table name -> (row class, key in the per-document record)
 TABLES: dict[str, tuple[type, str]] = {
@@ -143,5 +144,6 @@ def write_duckdb(path: Path, tables: dict[str, pa.Table]) -> None:
             con.unregister("incoming")
             con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM store."{name}"')
         con.execute('CREATE VIEW citations AS SELECT * FROM store."references"')
+        create_views(con)
     finally:
         con.close()
