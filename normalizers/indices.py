@@ -31,7 +31,7 @@ def index_key(name: str) -> str:
     return _PREFIX.sub("", key).strip()
 
 
-@dataclass
+@dataclass(frozen=True)
 class IndexMatch:
     code: str
     family: str
@@ -72,6 +72,7 @@ def _similarity(query: str, key: str) -> float:
     return max(whole, subset)
 
 
+@lru_cache(maxsize=16384)  # plans repeat the same names; results are immutable
 def match_index(name: str, family_hint: str | None = None) -> IndexMatch | None:
     """Best catalog entry for a raw index name, or None when nothing is close enough.
     With a family hint, entries of that family win over equally good entries of others."""

@@ -71,6 +71,10 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
         results = run_dask(tasks, ocr, scheduler or "")
     else:
         from .executors import run_local
+        from .run import warm_up
+
+        if len(tasks) > 1:
+            warm_up()
 
         results = run_local(tasks, ocr, min(workers, max(1, len(tasks))), timeout, max_memory_mb)
     show = sys.stderr.isatty() if progress is None else progress

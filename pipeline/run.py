@@ -199,3 +199,36 @@ def load_plan(path: Path, ocr: str = "auto") -> PlanDoc:
                   file_format=read.file_format, blocks=read.blocks, pages=read.pages, ocr=read.ocr,
                   ocr_confidence=read.ocr_confidence)
     return segment(assemble(doc))
+
+
+WARM_UP_TEXT = """UBND XÃ MẪU
+Số: 01/KH-UBND
+KẾ HOẠCH
+Thực hiện cải thiện chỉ số DDCI năm 2024
+Căn cứ Kế hoạch số 02/KH-UBND ngày 01/02/2024 của UBND huyện Mẫu.
+I. MỤC ĐÍCH, YÊU CẦU
+II. NỘI DUNG VÀ PHÂN CÔNG NHIỆM VỤ
+1. Chỉ số "Tính minh bạch và tiếp cận thông tin" đạt 8,25 điểm trở lên
+- Công chức phụ trách: Văn hóa - xã hội. Thời gian thực hiện: trước ngày 15/03/2024.
+III. KINH PHÍ
+IV. TỔ CHỨC THỰC HIỆN
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+Nguyễn Văn Mẫu
+"""
+
+
+def warm_up() -> None:
+    """Load every vocabulary, catalog and lazy import once (about a second), so that worker
+    processes forked afterwards start with warm caches instead of paying it per worker."""
+    from .model import Block
+
+    doc = PlanDoc(doc_id="warm-up", source_path="", source_name="", file_sha256="", file_format="txt",
+                  blocks=[Block("paragraph", line) for line in WARM_UP_TEXT.splitlines()])
+    try:
+        segment(assemble(doc))
+        _extract_all(doc, DocResult(document=DocumentRow("warm-up", "", "", "", "txt")), lambda *a: None)
+        import pipeline.readers.docx  # noqa: F401
+        import pipeline.readers.pdf  # noqa: F401
+    except Exception:  # only an optimisation: a failure here shows up again on real files
+        pass

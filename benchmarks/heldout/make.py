@@ -1,0 +1,202 @@
+"""Renders the held-out plans (benchmarks/heldout/plans/*.txt) as DOCX and text PDF.
+
+usage: python benchmarks/heldout/make.py [--out DIR] [--formats docx pdf] [--only NAME ...]
+
+The sources are a small markup, one block per line, laid out after Decree 30/2020 (A4, margins
+20/20/30/20 mm, Times New Roman 14, two-column header table, bold headings, justified body with a
+first-line indent, "Nơi nhận" bottom left and the signature bottom right in a borderless table):
+
+    @L text / @L* text      left header cell paragraph (issuing body, Số:); * = bold
+    @R text / @R* / @R/     right header cell paragraph (motto, place-date); / = italic
+    @C* text / @C/ text     centred title paragraph (bold / italic)
+    # text                  bold heading paragraph;  #/ text  bold italic heading
+    | a | b | c |           table row (a real Word table); the first row of a table is its bold
+                            header; a row whose first cell starts with "*" is a bold group row
+    @N text / @N* text      footer left cell (Nơi nhận); @S* text / @S text footer right cell
+    ---page                 page break
+    anything else           body paragraph; **bold** spans inside are bold runs
+
+The PDF is made from the DOCX by LibreOffice (private profile, so it runs beside other sessions).
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import docx
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+HERE = Path(__file__).resolve().parent
+PLANS = HERE / "plans"
+FONT = "Times New Roman"
+
+
+def _font(run, size: float = 14, bold: bool = False, italic: bool = False) -> None:
+    run.font.name = FONT
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    run.font.size = Pt(size)
+    run.bold = bold
+    run.italic = italic
+
+
+def _runs(par, text: str, size: float = 14, bold: bool = False, italic: bool = False) -> None:
+    """Adds text with **bold** spans as separate runs."""
+    for k, piece in enumerate(re.split(r"\*\*", text)):
+        if piece:
+            _font(par.add_run(piece), size, bold or k % 2 == 1, italic)
+
+
+def _no_borders(table) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    table._tbl.tblPr.append(borders)
+
+
+def _cell_par(cell, text: str, size: float, bold: bool, italic: bool, align) -> None:
+    par = cell.paragraphs[0] if not cell.paragraphs[0].text and len(cell.paragraphs) == 1 and \
+        not cell.paragraphs[0].runs else cell.add_paragraph()
+    par.alignment = align
+    par.paragraph_format.space_after = Pt(0)
+    _runs(par, text, size, bold, italic)
+
+
+def _two_cells(document, left: list[tuple[str, str]], right: list[tuple[str, str]], widths: tuple[float, float],
+               left_align, size_left: float) -> None:
+    table = document.add_table(rows=1, cols=2)
+    _no_borders(table)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, lines, align, size in ((table.cell(0, 0), left, left_align, size_left),
+                                     (table.cell(0, 1), right, WD_ALIGN_PARAGRAPH.CENTER, 14)):
+        cell.width = Mm(widths[0] if cell is table.cell(0, 0) else widths[1])
+        for style, text in lines:
+            _cell_par(cell, text, size if style != "*" or align != left_align else size, "*" in style,
+                      "/" in style, align)
+
+
+def _table(document, rows: list[list[str]]) -> None:
+    n = max(len(r) for r in rows)
+    table = document.add_table(rows=len(rows), cols=n)
+    table.style = "Table Grid"
+    for r, cells in enumerate(rows):
+        bold_row = r == 0 or cells[0].startswith("*")
+        for c in range(n):
+            text = cells[c] if c < len(cells) else ""
+            if c == 0:
+                text = text.lstrip("*")
+            par = table.cell(r, c).paragraphs[0]
+            par.alignment = WD_ALIGN_PARAGRAPH.CENTER if r == 0 or c == 0 else WD_ALIGN_PARAGRAPH.LEFT
+            _runs(par, text, 12, bold_row)
+
+
+def render_docx(source: Path, target: Path) -> None:
+    document = docx.Document()
+    section = document.sections[0]
+    section.page_height, section.page_width = Mm(297), Mm(210)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(20)
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(14)
+    header_l: list[tuple[str, str]] = []
+    header_r: list[tuple[str, str]] = []
+    foot_l: list[tuple[str, str]] = []
+    foot_r: list[tuple[str, str]] = []
+    table: list[list[str]] = []
+    header_done = False
+
+    def flush_table() -> None:
+        if table:
+            _table(document, table)
+            table.clear()
+
+    for raw in source.read_text(encoding="utf-8").splitlines():
+        line = raw.rstrip()
+        if not line.strip():
+            continue
+        m = re.match(r"^@([LRNS])([*/]*)\s?(.*)$", line)
+        if m:
+            kind, style, text = m.groups()
+            {"L": header_l, "R": header_r, "N": foot_l, "S": foot_r}[kind].append((style, text))
+            continue
+        if not header_done and (header_l or header_r):
+            _two_cells(document, header_l, header_r, (65, 95), WD_ALIGN_PARAGRAPH.CENTER, 13)
+            header_done = True
+        if line.startswith("|"):
+            table.append([c.strip() for c in line.strip().strip("|").split("|")])
+            continue
+        flush_table()
+        if line == "---page":
+            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            continue
+        par = document.add_paragraph()
+        par.paragraph_format.space_after = Pt(6)
+        m = re.match(r"^@C([*/]+)\s?(.*)$", line)
+        if m:
+            par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _runs(par, m.group(2), 14, "*" in m.group(1), "/" in m.group(1))
+            continue
+        par.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        par.paragraph_format.first_line_indent = Mm(12.7)
+        m = re.match(r"^#(/?)\s(.*)$", line)
+        if m:
+            _runs(par, m.group(2), 14, True, bool(m.group(1)))
+        else:
+            _runs(par, line, 14)
+    flush_table()
+    if foot_l or foot_r:
+        _two_cells(document, foot_l, foot_r, (80, 80), WD_ALIGN_PARAGRAPH.LEFT, 12)
+    document.save(target)
+
+
+def render_pdf(docx_path: Path, out_dir: Path) -> Path:
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(out_dir), str(docx_path)],
+                       check=True, capture_output=True, timeout=180)
+    return out_dir / (docx_path.stem + ".pdf")
+
+
+def build(out: Path, formats: tuple[str, ...] = ("docx", "pdf"), only: list[str] | None = None) -> list[Path]:
+    """Writes <out>/docx/<name>.docx and <out>/pdf/<name>.pdf; returns the files made."""
+    made: list[Path] = []
+    sources = [p for p in sorted(PLANS.glob("*.txt")) if not only or p.stem in only]
+    tmp = out / "_docx_for_pdf"
+    for src in sources:
+        if "docx" in formats:
+            (out / "docx").mkdir(parents=True, exist_ok=True)
+            target = out / "docx" / f"{src.stem}.docx"
+            render_docx(src, target)
+            made.append(target)
+        if "pdf" in formats:
+            tmp.mkdir(parents=True, exist_ok=True)
+            (out / "pdf").mkdir(parents=True, exist_ok=True)
+            staged = tmp / f"{src.stem}.docx"
+            render_docx(src, staged)
+            made.append(Path(shutil.move(str(render_pdf(staged, out / "pdf")), out / "pdf" / f"{src.stem}.pdf")))
+    shutil.rmtree(tmp, ignore_errors=True)
+    return made
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "vnplan-heldout")
+    ap.add_argument("--formats", nargs="+", default=["docx", "pdf"], choices=["docx", "pdf"])
+    ap.add_argument("--only", nargs="*")
+    args = ap.parse_args()
+    for path in build(args.out, tuple(args.formats), args.only):
+        print(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
