@@ -94,7 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     p.add_argument("--ocr", choices=["auto", "always", "never"], default="auto")
     p.add_argument("--force", action="store_true", help="redo files already in OUT_DIR")
-    p.add_argument("--timeout", type=float, default=1800.0, help="seconds allowed per file (default 1800)")
+    p.add_argument("--timeout", type=float, default=None,
+                   help="seconds allowed per file (default: per_file_seconds in limits.toml)")
     p.add_argument("--max-memory-mb", type=int, default=6144, help="memory cap per worker (0 = none)")
     p.add_argument("--executor", choices=["local", "dask"], default="local")
     p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")

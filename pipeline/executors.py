@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .rows import DocumentRow, ErrorRow
-from .run import DocResult, display_name, doc_id_of, process_file, relative_name
+from .run import DocResult, display_name, doc_id_of, format_from_suffix, process_file, relative_name
 
 Task = tuple[str, str, str]  # (path, input_dir, sha256)
 
@@ -29,7 +29,7 @@ def failed_record(path: str, input_dir: str, sha: str, error_type: str, message:
     rel = relative_name(p, Path(input_dir))
     doc_id = doc_id_of(sha)
     row = DocumentRow(doc_id=doc_id, source_path=rel, source_name=display_name(p.name), file_sha256=sha,
-                      file_format=p.suffix.lower().lstrip(".") or "txt", status="error")
+                      file_format=format_from_suffix(p), status="error")
     result = DocResult(document=row, errors=[ErrorRow(rel, doc_id, "read", error_type, message)])
     return result.to_record()
 

@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .guards import limits
 from .report import write_report
-from .run import file_sha256
-from .store import iter_records, known_hashes, save_record
+from .run import doc_id_of, file_sha256, relative_name
+from .store import add_error, iter_records, known_documents, save_record
 from .writers.tables import build_tables, write_tables
 
 
@@ -47,24 +48,30 @@ def walk_inputs(input_dir: Path) -> Iterator[Path]:
 
 
 def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str = "auto",
-           force: bool = False, progress: bool | None = None, timeout: float = 1800.0,
+           force: bool = False, progress: bool | None = None, timeout: float | None = None,
            max_memory_mb: int = 6144, executor: str = "local", scheduler: str | None = None,
            log_json: bool = False) -> IngestSummary:
     started = time.monotonic()
     input_dir = input_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    done = set() if force else known_hashes(out_dir)
+    done = {} if force else known_documents(out_dir)
     summary = IngestSummary()
     tasks: list[tuple[str, str, str]] = []
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # sha256 -> source_path of the copy processed in this run
+    duplicates: list[tuple[str, str, str]] = []  # (source_path, sha256, path of the same content)
     for path in walk_inputs(input_dir):
         sha = file_sha256(path)
-        if sha in done or sha in seen:
+        rel = relative_name(path, input_dir)
+        original = seen.get(sha) or done.get(sha)
+        if original is not None:
             summary.skipped += 1
+            if original != rel:
+                duplicates.append((rel, sha, original))
             continue
-        seen.add(sha)
+        seen[sha] = rel
         tasks.append((str(path), str(input_dir), sha))
     workers = max(1, workers or os.cpu_count() or 1)
+    timeout = timeout or float(limits()["per_file_seconds"])
     if executor == "dask":
         from .executors import run_dask
 
@@ -95,6 +102,10 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
                                   "status": doc["status"], "pages": doc.get("pages"),
                                   "errors": len(record.get("errors", []))}, ensure_ascii=False),
                       file=sys.stderr)
+    for rel, sha, original in duplicates:  # nothing silently dropped: say where the content was read
+        add_error(out_dir, doc_id_of(sha), {
+            "source_path": rel, "doc_id": doc_id_of(sha), "stage": "read", "error_type": "duplicate",
+            "message": f"same content as {original}; read once, under that name"})
     write_tables(out_dir, build_tables(iter_records(out_dir)))
     write_report(out_dir)
     summary.seconds = time.monotonic() - started

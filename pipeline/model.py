@@ -45,6 +45,7 @@ class ReadResult:
     ocr: bool = False
     ocr_confidence: float | None = None
     warnings: list[str] = field(default_factory=list)  # non-fatal problems -> errors rows
+    lost_pages: list[int] = field(default_factory=list)  # pages whose text could not be read -> partial
 
 
 @dataclass

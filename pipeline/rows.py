@@ -11,7 +11,7 @@ class DocumentRow:
     source_path: str
     source_name: str
     file_sha256: str
-    file_format: str
+    file_format: str | None  # None only for a file whose type we do not take (xlsx, exe…)
     pages: int | None = None
     ocr: bool = False
     ocr_confidence: float | None = None

@@ -73,6 +73,16 @@ def display_name(name: str) -> str:
     return unicodedata.normalize("NFC", raw.decode("utf-8", "replace"))
 
 
+SUFFIX_FORMATS = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".txt": "txt", ".md": "md", ".png": "image",
+                  ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image"}
+
+
+def format_from_suffix(path: Path) -> str | None:
+    """file_format of a file that could not be read: what its name claims, if it is a format we
+    take (the readers set the real one from the content)."""
+    return SUFFIX_FORMATS.get(path.suffix.lower())
+
+
 def relative_name(path: Path, input_dir: Path) -> str:
     """source_path of the tables: the path relative to INPUT_DIR, as clean text."""
     return display_name(path.relative_to(input_dir).as_posix() if path.is_relative_to(input_dir) else path.name)
@@ -98,7 +108,7 @@ def _process(path: Path, input_dir: Path, ocr: str, sha256: str | None) -> DocRe
     sha = sha256 or file_sha256(path)
     doc_id = doc_id_of(sha)
     row = DocumentRow(doc_id=doc_id, source_path=rel, source_name=display_name(path.name), file_sha256=sha,
-                      file_format=path.suffix.lower().lstrip(".") or "txt")
+                      file_format=format_from_suffix(path))
     result = DocResult(document=row)
 
     def fail(stage: str, exc: BaseException, error_type: str | None = None) -> None:
@@ -146,7 +156,7 @@ def _process(path: Path, input_dir: Path, ocr: str, sha256: str | None) -> DocRe
     _extract_all(doc, result, fail)
     present = {s.kind for s in doc.sections}
     row.missing_sections = [k for k in REQUIRED_SECTION_KINDS if k not in present]
-    if any(e.stage in ("extract", "segment") for e in result.errors):
+    if read.lost_pages or any(e.stage in ("extract", "segment") for e in result.errors):
         row.status = "partial"
     return result
 
@@ -184,7 +194,11 @@ def _extract_all(doc: PlanDoc, result: DocResult, fail: Callable[[str, BaseExcep
 
 
 def _message(exc: BaseException) -> str:
+    """The message for the errors table: a ReadError speaks to the clerk as it is; any other
+    exception is a bug, so its location is added for the developers."""
     text = str(exc) or type(exc).__name__
+    if isinstance(exc, ReadError):
+        return text[:500]
     tb = traceback.extract_tb(exc.__traceback__)
     where = f" (at {Path(tb[-1].filename).name}:{tb[-1].lineno})" if tb else ""
     return (text + where)[:500]

@@ -48,6 +48,15 @@ def iter_records(out_dir: Path) -> Iterator[dict[str, Any]]:
     yield from records
 
 
-def known_hashes(out_dir: Path) -> set[str]:
-    """sha256 of every file that already has a complete record."""
-    return {r["document"]["file_sha256"] for r in iter_records(out_dir)}
+def known_documents(out_dir: Path) -> dict[str, str]:
+    """sha256 -> source_path of every file that already has a complete record."""
+    return {r["document"]["file_sha256"]: r["document"]["source_path"] for r in iter_records(out_dir)}
+
+
+def add_error(out_dir: Path, doc_id: str, error: dict[str, Any]) -> None:
+    """Attach one errors row to a stored record (once: re-runs do not repeat it)."""
+    path = out_dir / "json" / f"{doc_id}.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    if error not in record.setdefault("errors", []):
+        record["errors"].append(error)
+        atomic_write_bytes(path, json.dumps(record, ensure_ascii=False, indent=1, default=str).encode("utf-8"))

@@ -149,7 +149,8 @@ Nâng cao Chỉ số PAPI năm 2025
 I. MỤC ĐÍCH
 """)
     v = _fields(doc)
-    code = _package_code("select wardCode from admin_units where wardShort = 'Đồng Đăng' and provinceShort = 'Lạng Sơn'")
+    code = _package_code("select wardCode from admin_units where wardShort = 'Đồng Đăng' "
+                         "and provinceShort = 'Lạng Sơn'")
     assert (v["issuer"], v["province"], v["admin_code"]) == ("UBND xã Đồng Đăng", "Lạng Sơn", code)
     assert (v["unit_2025"], v["admin_code_2025"]) == ("xã Đồng Đăng", code)
 

@@ -77,18 +77,26 @@ def _two_cells(document, left: list[tuple[str, str]], right: list[tuple[str, str
     table = document.add_table(rows=1, cols=2)
     _no_borders(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for col, width in zip(table.columns, widths):
+        col.width = Mm(width)  # LibreOffice reads the grid, Word the cell widths
+        col.cells[0].width = Mm(width)
     for cell, lines, align, size in ((table.cell(0, 0), left, left_align, size_left),
-                                     (table.cell(0, 1), right, WD_ALIGN_PARAGRAPH.CENTER, 14)):
-        cell.width = Mm(widths[0] if cell is table.cell(0, 0) else widths[1])
+                                     (table.cell(0, 1), right, WD_ALIGN_PARAGRAPH.CENTER, 12)):
         for style, text in lines:
-            _cell_par(cell, text, size if style != "*" or align != left_align else size, "*" in style,
-                      "/" in style, align)
+            _cell_par(cell, text, size, "*" in style, "/" in style, align)
 
 
 def _table(document, rows: list[list[str]]) -> None:
     n = max(len(r) for r in rows)
     table = document.add_table(rows=len(rows), cols=n)
     table.style = "Table Grid"
+    table.autofit = False
+    widths = [12] + [148 / (n - 1)] * (n - 1)  # a narrow number column, the rest shared
+    for col, width in zip(table.columns, widths):
+        col.width = Mm(width)
+        for cell in col.cells:
+            cell.width = Mm(width)
     for r, cells in enumerate(rows):
         bold_row = r == 0 or cells[0].startswith("*")
         for c in range(n):
@@ -112,6 +120,7 @@ def render_docx(source: Path, target: Path) -> None:
     header_r: list[tuple[str, str]] = []
     foot_l: list[tuple[str, str]] = []
     foot_r: list[tuple[str, str]] = []
+    target_of = {"L": header_l, "R": header_r, "N": foot_l, "S": foot_r}
     table: list[list[str]] = []
     header_done = False
 
@@ -127,10 +136,14 @@ def render_docx(source: Path, target: Path) -> None:
         m = re.match(r"^@([LRNS])([*/]*)\s?(.*)$", line)
         if m:
             kind, style, text = m.groups()
-            {"L": header_l, "R": header_r, "N": foot_l, "S": foot_r}[kind].append((style, text))
+            target_of[kind].append((style, text))
             continue
+        if foot_l or foot_r:  # the footer table stands where its lines end (before an appendix)
+            _two_cells(document, foot_l, foot_r, (80, 80), WD_ALIGN_PARAGRAPH.LEFT, 12)
+            foot_l.clear()
+            foot_r.clear()
         if not header_done and (header_l or header_r):
-            _two_cells(document, header_l, header_r, (65, 95), WD_ALIGN_PARAGRAPH.CENTER, 13)
+            _two_cells(document, header_l, header_r, (60, 112), WD_ALIGN_PARAGRAPH.CENTER, 13)
             header_done = True
         if line.startswith("|"):
             table.append([c.strip() for c in line.strip().strip("|").split("|")])

@@ -146,6 +146,8 @@ _FOOTNOTE_MARK = re.compile(r"^[(\[]?\d{1,2}[)\]]?$")
 # --- entry point -------------------------------------------------------------------------------
 
 def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
+    import pypdfium2 as pdfium
+
     pdf = _open(path)
     try:
         n_pages = len(pdf)
@@ -154,6 +156,7 @@ def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
         to_ocr = list(range(1, n_pages + 1)) if ocr == "always" else [
             p for p in range(1, n_pages + 1) if p not in usable]
         warnings: list[str] = []
+        skipped: list[int] = []
         ocr_blocks: dict[int, list[Block]] = {}
         confidence = None
         if to_ocr and ocr == "never":
@@ -161,12 +164,20 @@ def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
                 raise ReadError("no_text_layer", f"{path.name} has no usable text layer and OCR is "
                                 "turned off", stage="ocr")
             warnings.append(f"pages {_ranges(to_ocr)} have no usable text layer (OCR off): skipped")
-            to_ocr = []
+            skipped, to_ocr = to_ocr, []
         if to_ocr:
             ocr_blocks, confidence = _ocr(path, to_ocr)
         text_pages = [p for p in pages if p.number in usable and p.number not in ocr_blocks]
         for page in text_pages:
-            _add_fonts_and_rulings(pdf, page)
+            try:
+                _add_fonts_and_rulings(pdf, page)
+            except pdfium.PdfiumError:  # keep poppler's words; only bold hints and table lines are lost
+                warnings.append(f"page {page.number}: the page is damaged; its text was kept without "
+                                "bold marks and table lines")
+        lost = [p for p in to_ocr if not any(b.text or b.rows for b in ocr_blocks.get(p, []))]
+        if lost:
+            warnings.append(f"pages {_ranges(lost)}: no text could be read (blank or damaged page)")
+        lost += skipped
     finally:
         pdf.close()
     body_left, body_right = _body_margins(text_pages)
@@ -182,7 +193,7 @@ def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
         per_page.append((page.number, blocks, open_end))
     per_page.sort(key=lambda t: t[0])
     return ReadResult(blocks=_join_pages(per_page), file_format="pdf", pages=n_pages,
-                      ocr=bool(ocr_blocks), ocr_confidence=confidence, warnings=warnings)
+                      ocr=bool(ocr_blocks), ocr_confidence=confidence, warnings=warnings, lost_pages=lost)
 
 
 def _open(path: Path):
