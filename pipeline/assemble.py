@@ -6,6 +6,7 @@ that every later span points into this one string (written as text/<doc_id>.txt)
 """
 from __future__ import annotations
 
+from normalizers.legacy import convert_legacy, detect_legacy_encoding
 from normalizers.text import normalize_text
 from normalizers.units import plan_abbreviations
 from normalizers.vocab import repair_text
@@ -28,6 +29,7 @@ def assemble(doc: PlanDoc) -> PlanDoc:
         pos += len(s)
         return start, pos
 
+    _decode_legacy(doc.blocks)
     # A plan's own abbreviation ("Văn phòng - Tổng hợp (VPTH)") is not a typo of a known one.
     defined = frozenset(plan_abbreviations("\n".join(normalize_text(b.text) for b in doc.blocks if b.text)))
     for block in doc.blocks:
@@ -65,3 +67,17 @@ def assemble(doc: PlanDoc) -> PlanDoc:
     doc.text = "".join(parts)
     doc.page_starts = page_starts
     return doc
+
+
+def _decode_legacy(blocks: list[Block]) -> None:
+    """Text typed in the old TCVN3 (ABC) or VNI fonts becomes Unicode first: normalize_text would
+    otherwise delete characters those encodings use for letters (TCVN3's 'ư' is a soft hyphen)."""
+    texts = [b.text for b in blocks if b.text] + [c.text for b in blocks for row in b.rows or [] for c in row]
+    encoding = detect_legacy_encoding("\n".join(texts))
+    if not encoding:
+        return
+    for b in blocks:
+        b.text = convert_legacy(b.text, encoding) if b.text else b.text
+        for row in b.rows or []:
+            for cell in row:
+                cell.text = convert_legacy(cell.text, encoding)

@@ -29,7 +29,7 @@ from ..model import Block
 from ..resources import read_toml
 from . import ReadError
 
-DPI = 300  # measured: 400 dpi costs ~1.7x the time for no CER gain on 300 dpi scans (benchmarks/cer.py)
+DPI = 300  # measured (benchmarks/cer.py): 400 dpi took ~1.5x the time and raised CER 0.18% -> 0.23%
 LANG = "vie"
 PSM = "4"  # one column of variable-size text; columns are split from the word geometry below
 TESS_TIMEOUT = 180  # seconds per page
@@ -139,12 +139,12 @@ def _pgm(image: Image.Image) -> bytes:
     return header + image.tobytes()
 
 
-def run_tesseract(data: bytes, psm: str = PSM) -> str:
+def run_tesseract(data: bytes) -> str:
     """TSV of one page image (any format leptonica reads) from the tesseract CLI."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
         out = subprocess.run(
-            ["tesseract", "stdin", "stdout", "-l", LANG, "--psm", psm, "tsv"],
+            ["tesseract", "stdin", "stdout", "-l", LANG, "--psm", PSM, "tsv"],
             input=data, capture_output=True, env=env, timeout=TESS_TIMEOUT,
         )
     except subprocess.TimeoutExpired as e:
@@ -220,8 +220,7 @@ def ocr_pdf_pages(path: Path, pages: list[int]) -> tuple[dict[int, list[Block]],
 
 def layout_pages(results: list[PageOCR]) -> tuple[dict[int, list[Block]], float | None]:
     confs = [w.conf for r in results for line in r.lines for w in line.words]
-    first = min((r.page for r in results), default=None)
-    blocks = {r.page: page_blocks(r, first_page=r.page == first) for r in results}
+    blocks = {r.page: page_blocks(r, first_page=r.page == 1) for r in results}
     return blocks, (round(statistics.fmean(confs), 2) if confs else None)
 
 
@@ -387,13 +386,13 @@ def join_lines(lines: list[Line]) -> str:
     return text
 
 
-def _block(group: list[Line], page: int, page_width: int, unit: float, kind: str = "paragraph") -> Block:
+def _block(group: list[Line], page: int, page_width: int, unit: float) -> Block:
     text = repair_text(join_lines(group))
     centred = all(abs(_centre(line) - page_width / 2) < 2 * unit for line in group) and (
         group[0].right - group[0].left < page_width * 0.5
     )
-    block = Block(kind, text, page=page, centered=centred)
-    if kind == "paragraph" and _is_caps(text) and len(text) < 120:
+    block = Block("paragraph", text, page=page, centered=centred)
+    if _is_caps(text) and len(text) < 120:
         block.bold = True  # heading hint: bold is unknown in scans, ALL-CAPS short lines stand in
     return block
 
