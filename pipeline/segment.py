@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -530,6 +530,10 @@ def _numbered(doc: PlanDoc, line: _Line, stack: list[_Entry], base_level: int, p
             tolerant = tolerant and classify_heading(line.text[num.title_start:])[0] is not None
         if not _follows(num, last, tolerant=False) and not (tolerant and _follows(num, last, tolerant=True)):
             return None
+        if num.key == "roman" and isinstance(last.value, int) and num.value != last.value + 1:
+            # accepted as a part heading, so OCR misread its numeral ("III." read as "II."): a plan
+            # has no two parts II, so store the numeral the sequence requires
+            num = replace(num, value=last.value + 1, number=_to_roman(last.value + 1))
         del stack[at:]
     else:
         parent = next((e.num for e in reversed(stack) if e.num.rank < num.rank), None)
@@ -564,8 +568,15 @@ def _path(nums: list[_Num]) -> str:
         if nxt and nxt.key.startswith("multi") and nxt.number.startswith(n.number + "."):
             continue
         if n.number:
-            parts.append(n.number if n.key not in ("phan", "chuong", "muc") else n.number.capitalize())
+            parts.append(_part_number(n) if n.key in ("phan", "chuong", "muc") else n.number)
     return ".".join(parts)
+
+
+def _part_number(n: _Num) -> str:
+    """A part's number without its word, as an outline path writes it: 'Phần III' -> 'III',
+    'Phần thứ hai' -> '2', 'Mục 2' -> '2'."""
+    token = n.number.split(None, 1)[-1]
+    return str(n.value) if fold_words(token).startswith("thu ") else token.upper()
 
 
 def _close_nodes(nodes: list[OutlineNode], cuts: list[_Cut], text_end: int) -> None:
