@@ -9,11 +9,14 @@ unit that took a legacy unit over on 2025-07-01. Licence and data date: docs/PLA
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from normalizers.text import fold
 
@@ -54,10 +57,22 @@ def key(name: str) -> str:
     return _NON_KEY.sub("", fold(name))
 
 
-def _query(sql: str) -> list[dict]:
-    from vietnamadminunits.database import query
+@lru_cache(maxsize=1)
+def _package_dir() -> Path:
+    """The package's folder, found without importing it (its __init__ loads geocoding libraries
+    and 4 MB of parser data that the gazetteer does not need)."""
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("vietnamadminunits is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
 
-    return query(sql)
+
+def _query(sql: str) -> list[dict]:
+    # one short-lived read-only connection per query: safe in forked worker processes
+    uri = (_package_dir() / "data" / "dataset.db").as_uri() + "?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True)) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute(sql).fetchall()]
 
 
 def _pick(rows: list[dict], fields: tuple[str, ...], names: dict[str, str]) -> list[dict]:
@@ -188,8 +203,7 @@ class _Reform:
 @lru_cache(maxsize=1)
 def _reform() -> _Reform:
     """The package's own 63 → 34 province and commune merger tables (converter_2025.json)."""
-    path = resources.files("vietnamadminunits") / "data" / "converter_2025.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = json.loads((_package_dir() / "data" / "converter_2025.json").read_text(encoding="utf-8"))
     provinces = {old: new for new, olds in data["DICT_PROVINCE"].items() for old in olds}
     communes = {old: new for wards in data["DICT_PROVINCE_WARD_NO_DIVIDED"].values()
                 for new, olds in wards.items() for old in olds}

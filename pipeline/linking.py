@@ -70,8 +70,8 @@ class _Doc:
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> _Doc:
-        number = f"{row['doc_number']}/{row['doc_symbol']}" if row.get("doc_number") and row.get("doc_symbol") \
-            else None
+        has_number = row.get("doc_number") and row.get("doc_symbol")
+        number = f"{row['doc_number']}/{row['doc_symbol']}" if has_number else None
         date = row.get("issue_date")
         year = int(date[:4]) if date and date[:4].isdigit() else row.get("period_start_year")
         return cls(row["doc_id"], row.get("issuer"), row.get("admin_level"), _key(row.get("locality")),
@@ -291,6 +291,9 @@ def _with_column(table: pa.Table, name: str, values: list[str | None]) -> pa.Tab
     column = pa.array(values, type=pa.string())
     at = table.schema.get_field_index(name)
     return table.set_column(at, name, column) if at != -1 else table.append_column(name, column)
+
+
+LINKED_TABLES = ("persons", "plan_tree")  # the tables link_dataset adds to the per-document ones
 
 
 def link_dataset(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:

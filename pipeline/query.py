@@ -80,10 +80,11 @@ def connect(out_dir: Path) -> Any:
     """An in-memory DuckDB with one view per table over OUT/<table>.parquet plus the wide views."""
     import duckdb
 
+    from .linking import LINKED_TABLES
     from .writers.tables import TABLES
 
     con = duckdb.connect(":memory:")
-    for name in TABLES:
+    for name in (*TABLES, *LINKED_TABLES):
         path = out_dir / f"{name}.parquet"
         if not path.exists():
             raise FileNotFoundError(f"{path} not found (run vnplan ingest first)")

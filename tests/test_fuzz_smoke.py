@@ -162,9 +162,6 @@ def test_fuzz_nothing_escapes_nothing_lost(fuzz: dict) -> None:
     assert c["ok"] > 0 and c["error"] > 0  # the mutations reach both outcomes: the test can fail
 
 
-@pytest.mark.xfail(strict=True, reason="pdf.py _add_fonts_and_rulings: pdf[page] raises PdfiumError "
-                   "'Failed to load page.' on a damaged page object; the whole file fails with that class "
-                   "name instead of keeping the page's poppler words (or a corrupt_file row)")
 def test_fuzz_errors_are_named(fuzz: dict) -> None:
     """Every errors row names its cause (a ReadError type), not a Python exception class."""
     assert fuzz["unclear"] == []

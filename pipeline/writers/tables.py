@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import rows
+from ..linking import link_dataset
 from ..query import create_views
 
 # table name -> (row class, key in the per-document record)
@@ -72,7 +73,7 @@ def build_tables(records: Iterable[dict[str, Any]], extra_errors: Iterable[dict]
         schema = table_schema(cls)
         columns = {f.name: [_coerce(r.get(f.name), f.type) for r in collected[name]] for f in schema}
         out[name] = pa.table(columns, schema=schema)
-    return out
+    return link_dataset(out)  # cross-document: persons, plan_tree, references.target_doc_id
 
 
 def _coerce(value: Any, typ: pa.DataType) -> Any:
