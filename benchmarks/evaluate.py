@@ -8,7 +8,8 @@ Renders benchmarks/heldout/plans/*.txt as DOCX and text PDF (benchmarks/heldout/
 Counting: every field of every row is one unit. Rows are paired first (assignments by section_no,
 then by (index_code, lead units); deadlines by (date, kind), then by date; scores by (kind,
 index_code, value), then looser keys; people by name or a spelling variant; references by number,
-then by (doc_kind, name) for documents cited without a number; sections by the longest common
+then by (doc_kind, name) for documents cited without a number, a document cited twice counting
+once; sections by the longest common
 subsequence of kinds). A field of a paired row is a true positive when it agrees (lists get
 partial credit: the F1 of their elements; free text such as timing is compared fuzzily), else a
 false positive and a false negative. Fields of unpaired rows are false negatives (expected) or
@@ -262,11 +263,27 @@ def compare_table(table: str, exp: dict, rec: dict) -> Count:
             count.misses.append(f"extra  person {p['name']} {p.get('roles')}")
         return count
     if table == "references":
-        got = rec["references"]
+        got = _one_per_document(rec["references"])
         return score_rows(exp.get("references", []), got, [_ref_number, _ref_name_pair(got)],
                           REFERENCE_FIELDS, {"issuer": prefix_credit},
                           lambda r: f"reference {r.get('doc_kind')} {r.get('number') or r.get('name')}")
     raise ValueError(table)
+
+
+def _one_per_document(refs: list[dict]) -> list[dict]:
+    """A document cited twice is one reference (a basis when any citation is)."""
+    out: list[dict] = []
+    by_number: dict[str, dict] = {}
+    for r in refs:
+        no = _ref_number(r)
+        if no and no in by_number:
+            by_number[no]["is_basis"] = by_number[no]["is_basis"] or r["is_basis"]
+            continue
+        r = dict(r)
+        if no:
+            by_number[no] = r
+        out.append(r)
+    return out
 
 
 def _ref_name_pair(got: list[dict]) -> Callable[[dict], Any]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from normalizers.indices import IndexMatch, detect_families, match_index
-from normalizers.text import fold
+from normalizers.text import fold, fold_same_length
 from normalizers.units import canonical_unit, plan_abbreviations, resolve_unit, split_units
 from pipeline.model import Block, OutlineNode, PlanDoc, Section
 from pipeline.resources import read_toml
@@ -167,7 +167,7 @@ def _index_heading(line: _Line, ctx: _Ctx) -> tuple[str, str, IndexMatch | None,
     m = _NUMBERED.match(line.body)
     if not m or len(m.group("title")) > 300:
         return None
-    title = m.group("title").strip(" .:;*_")
+    title = _strip_lead_in(m.group("title").strip(" .:;*_"))
     quoted = _QUOTED.search(title)
     name = quoted.group(1).strip() if quoted else _PARENS.sub("", title).strip(" .:;")
     folded = fold(name)
@@ -181,6 +181,15 @@ def _index_heading(line: _Line, ctx: _Ctx) -> tuple[str, str, IndexMatch | None,
     return m.group("num"), name, match if is_component else None, families
 
 
+def _strip_lead_in(title: str) -> str:
+    """'Đối với Chỉ số PCI' -> 'Chỉ số PCI' (lead-in words: assignment_labels.toml)."""
+    folded = fold_same_length(title).lower()
+    for word in read_toml("assignment_labels.toml")["heading_lead_in"]:
+        if re.match(rf"{re.escape(word)}\s+(?:bo\s+)?chi so\b", folded):
+            return title[len(word):].lstrip()
+    return title
+
+
 def _prose_rows(doc: PlanDoc, ctx: _Ctx) -> list[AssignmentRow]:
     sections = doc.sections_of("assignments") or doc.sections_of("other")
     rows: list[AssignmentRow] = []
@@ -189,7 +198,8 @@ def _prose_rows(doc: PlanDoc, ctx: _Ctx) -> list[AssignmentRow]:
         heads = [(i, h) for i, line in enumerate(lines) if (h := _index_heading(line, ctx))]
         for k, (i, head) in enumerate(heads):
             stop = _block_end(lines, i, heads[k + 1][0] if k + 1 < len(heads) else len(lines), head[0])
-            rows.extend(_block_rows(doc, section, lines[i], lines[i + 1: stop], head, ctx))
+            limit = lines[stop].start if stop < len(lines) else section.end
+            rows.extend(_block_rows(doc, section, lines[i], lines[i + 1: stop], head, ctx, limit))
     return rows
 
 
@@ -271,6 +281,19 @@ def _subject(line: _Line) -> tuple[list[str], list[str]]:
     return lead, support
 
 
+def _prose_lead(lines: list[_Line]) -> tuple[list[str], list[str]]:
+    """Lead and support of a block without labels or sub-blocks, from its first task line when
+    that line assigns the block: "Giao Phòng X chủ trì, phối hợp với Y …", "Phòng X là đầu mối…"."""
+    first = next((line for line in lines if not _label(line.body)), None)
+    if first is None:
+        return [], []
+    lead, support = _subject(first)
+    clause = re.split(r"[.:;,]", fold(first.body), maxsplit=1)[0]
+    assigns = clause.startswith("giao ") or any(
+        re.search(rf"\s{re.escape(v)}\b", clause) for v in read_toml("assignment_labels.toml")["lead_verbs"])
+    return (lead, support) if lead and assigns else ([], [])
+
+
 def _all_known(subject: str) -> bool:
     items = split_units(re.sub(r"^(?:giao(?:\s+cho)?)\s+", "", subject, flags=re.IGNORECASE))
     return bool(items) and all(resolve_unit(i) for i in items)
@@ -283,7 +306,8 @@ def _starts_like_unit(text: str) -> bool:
 
 
 def _block_rows(doc: PlanDoc, section: Section, heading: _Line, lines: list[_Line],
-                head: tuple[str, str, IndexMatch | None, list[str]], ctx: _Ctx) -> list[AssignmentRow]:
+                head: tuple[str, str, IndexMatch | None, list[str]], ctx: _Ctx, limit: int) -> list[AssignmentRow]:
+    """The assignments of one index block (heading line, body lines, body ends before `limit`)."""
     number, name, match, families = head
     node = _node_at(doc.outline, heading.start)
     path = node.path if node else ".".join(x for x in (section.number, number) if x)
@@ -301,7 +325,13 @@ def _block_rows(doc: PlanDoc, section: Section, heading: _Line, lines: list[_Lin
         block.support, parts[-1][2].support = parts[-1][2].support or block.support, []
     base = dict(section_no=path, family=family, index_code=code, index_name_raw=name, index_match_score=score)
     if not parts:
-        return [_row(doc, ctx, heading.start, (lines[-1] if lines else heading).end, block, block, base)]
+        end = (lines[-1] if lines else heading).end
+        if not block.lead:
+            block.lead, subject_support = _prose_lead(lines)
+            block.support = block.support or subject_support
+        if not block.lead and any(heading.end <= t.start < limit for t in doc.tables()):
+            return []  # "2. Đối với Chỉ số DDCI: … (bảng)": the table rows are the assignments
+        return [_row(doc, ctx, heading.start, end, block, block, base)]
     out = []
     for marker, sub, part in parts:
         if not part.lead:
@@ -330,6 +360,12 @@ def _row(doc: PlanDoc, ctx: _Ctx, start: int, end: int, part: _Part, block: _Par
         lead_units_raw=lead_raw, source="prose", leader=part.leader or block.leader, **base)
 
 
+def _node_containing(outline: list[OutlineNode], pos: int) -> OutlineNode | None:
+    """The innermost outline node whose body holds `pos`."""
+    inside = [n for n in outline if n.start <= pos < n.end]
+    return max(inside, key=lambda n: n.start) if inside else None
+
+
 def _node_at(outline: list[OutlineNode], start: int) -> OutlineNode | None:
     return next((n for n in outline if abs(n.start - start) <= 3), None)
 
@@ -346,7 +382,9 @@ def _role(cell: str) -> str | None:
     folded = " ".join(re.findall(r"[a-z0-9]+", fold(cell)))
     if not folded or len(folded) > 60:
         return None
-    return next((role for role, pats in _columns() if any(p.search(folded) for p in pats)), None)
+    # a narrow column wraps a short header inside its word ("ST T" for "STT")
+    forms = (folded, folded.replace(" ", "")) if len(folded) <= 6 else (folded,)
+    return next((role for role, pats in _columns() if any(p.search(f) for p in pats for f in forms)), None)
 
 
 def _header(rows: list[list[str]]) -> tuple[int, dict[str, int]] | None:
@@ -386,9 +424,11 @@ def _table_rows(doc: PlanDoc, ctx: _Ctx) -> list[AssignmentRow]:
             continue
         n_head, cols = header
         section = next((s for s in doc.sections if s.start <= table.start < s.end), None)
+        node = _node_containing(doc.outline, table.start)
+        near = doc.text[node.start: table.start] if node else ""  # "2. Đối với Chỉ số DDCI … sau:"
         title = doc.text[section.start: table.start][-600:] if section else ""
-        families = detect_families(title) or ctx.families
-        label = _appendix_label(section)
+        families = detect_families(near[-600:]) or detect_families(title) or ctx.families
+        label = _appendix_label(section) or (node.path if node and section and section.kind != "appendix" else "")
         out.extend(_table_assignments(_data_rows(table, texts, n_head, cols), families, label, ctx))
     return out
 

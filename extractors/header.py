@@ -374,7 +374,9 @@ def _places(doc: PlanDoc, head: tuple[int, int], title: Field | None, out: dict[
         out["district"] = Field(place.district)
     if province:
         out["province"] = Field(province.name, province.start, province.end)
-    elif level != "province" and place and place.province:
+    elif level == "province":  # a province's plan: the issuer is the province
+        out["province"] = Field(unit.name, *span)
+    elif place and place.province:
         out["province"] = Field(place.province)
     if place:
         out["admin_code"] = Field(place.code, *span)
@@ -432,8 +434,8 @@ def find_signature(doc: PlanDoc) -> Signature | None:
                 continue
         name_from = i + 1
         if authority and title is None:
-            if i + 1 >= len(lines):
-                continue
+            if i + 1 >= len(lines) or authority_re.search(lines[i + 1].text):
+                continue  # "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH": the inner line signs
             _, title = _split_title(lines[i + 1].text)
             if title is None or not lines[i + 1].text.isupper():
                 title = None

@@ -17,6 +17,8 @@ _LAW_KINDS = ("Luật",)  # kinds cited by name rather than by number
 _NUMBER = (r"\d+[a-zA-Z]?(?:\s*[/-]\s*\d{4})?\s*[/-]\s*[A-ZĐ][\w&-]*(?:/[\w&-]+)*[\wĐ]"  # 49/KH-UBND
            r"|\d+[a-zA-Z]?(?:\s*[/-]\s*\d{4})?\s*[/-]\s*[A-ZĐ]")  # 43/Q (single-letter symbols)
 _DATE = r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}"
+_LAW_DATE = re.compile(rf"\s*,?\s*ngày\s+(?P<date>{_DATE})")
+_OWN_NUMBER = re.compile(r"\bSố\s*:\s*(\d+[^\s,;]*/[^\s,;]+)")  # the plan's own "Số: 86/KH-UBND"
 
 
 @lru_cache(maxsize=1)
@@ -79,11 +81,14 @@ def extract_references(doc: PlanDoc) -> list[ReferenceRow]:
     basis_end = preamble_end(doc)
     numbered, law = _patterns()
     found: list[ReferenceRow] = []
+    own = _OWN_NUMBER.search(text, 0, basis_end)
     for m in numbered.finditer(text):
         kind = m.group("kind")
         if not kind[:1].isupper() and not m.group("so"):
             continue  # lower-case kind without "số": ordinary prose
         number = re.sub(r"\s+", "", m.group("num") or m.group("num2"))
+        if own and number == re.sub(r"\s+", "", own.group(1)):
+            continue  # the plan itself ("Kèm theo Kế hoạch số 86/KH-UBND" above an appendix)
         date = parse_date("ngày " + m.group("date")) if m.group("date") else None
         end = m.end()
         issuer = _issuer(text, end)
@@ -98,7 +103,10 @@ def extract_references(doc: PlanDoc) -> list[ReferenceRow]:
         if len(name.split()) < 2:
             continue
         end = m.start("name") + len(name)
-        found.append(ReferenceRow(_kinds()[fold(m.group("kind"))], None, None, None, m.start() < basis_end,
+        dated = _LAW_DATE.match(text, end)  # "Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015"
+        date = parse_date("ngày " + dated.group("date")) if dated else None
+        end = dated.end() if dated else end
+        found.append(ReferenceRow(_kinds()[fold(m.group("kind"))], None, date, None, m.start() < basis_end,
                                   text[m.start():end], m.start(), end))
     return _dedupe(sorted(found, key=lambda r: r.span_start))
 

@@ -278,9 +278,10 @@ class _Extractor:
                     block = named
             self._weights(a, b, block)
             produced = False
+            carry: _Index | None = None  # the index of the paragraph's previous scored sentence
             for sa, sb in _sentences(self.text, a, b):
                 self._percent_targets(sa, sb, lkey, block, ctx)
-                rows = self._sentence_scores(sa, sb, block, ctx)
+                rows, carry = self._sentence_scores(sa, sb, block, ctx, carry)
                 if rows and not produced and _year(self.key[sa:sb]) is not None:
                     ctx = _Context(rows[0].kind, rows[0].year)  # a total line leads its component list
                 produced = produced or bool(rows)
@@ -346,23 +347,29 @@ class _Extractor:
                                        year=year or ctx.year or self.plan_year,
                                        rank=None, rank_of=None, change=None))
 
-    def _sentence_scores(self, a: int, b: int, block: _Index | None, ctx: _Context) -> list[ScoreRow]:
-        """Score rows of one sentence; a piece that names no index continues the previous one's
-        ("A năm 2022 đạt 6,5 điểm, năm 2023 phấn đấu đạt 7 điểm trở lên")."""
+    def _sentence_scores(self, a: int, b: int, block: _Index | None, ctx: _Context,
+                         carry: _Index | None) -> tuple[list[ScoreRow], _Index | None]:
+        """Score rows of one sentence and the index they were about. A piece that names no index
+        continues the previous piece's, or the previous scored sentence's of the same paragraph
+        ("A năm 2023 đạt 71 điểm, xếp thứ 4/11. Phấn đấu năm 2024 đạt 73 điểm trở lên"). A ranked
+        score that names no index ranks the locality as a whole: the plan family's total."""
+        p = _phrases()
         pieces = _pieces(self.text, self.key, a, b)
         if not pieces:
-            return []
+            return [], carry
         lead = self.key[a:pieces[0][2].start()]
         hint = block.family if block else self.hint
         rows: list[ScoreRow] = []
-        index: _Index | None = None
+        index = carry
         for pa, pb, anchor in pieces:
             prefix, prefix_key = self.text[pa:anchor.start()], self.key[pa:anchor.start()]
             index = (_named_index(prefix, prefix_key, hint) or _total_index(prefix_key, prefix, hint)
                      or _named_index(prefix, prefix_key, hint, bare=True) or index)
+            if index is None and self.hint and block is None and p.rank.search(self.key, pa, pb):
+                index = _Index(self.hint, total_code(self.hint))
             if index is not None and (row := self._score(pa, pb, anchor, index, lead, ctx)):
                 rows.append(row)
-        return rows
+        return rows, (index if rows else carry)
 
     def _kind(self, key: str, lead: str, year: int | None, ctx: _Context) -> str | None:
         p = _phrases()

@@ -59,7 +59,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(rf"\bnam\s+{_YEAR}{_E}")),
     # recurring timings: "ngày 20 tháng cuối quý", "quý IV hàng năm", "hằng tháng", "định kỳ"
     ("recurring", re.compile(
-        rf"\bngay\s+\d{{1,2}}\s+(?:cua\s+)?(?:thang\s+cuoi\s+(?:quy|nam)|hang\s+thang|thang\s+dau\s+quy)\b"
+        rf"\bngay\s+\d{{1,2}}\s+(?:cua\s+)?(?:thang\s+(?:cuoi|dau)\s+(?:moi\s+|cac\s+)?(?:quy|nam)|hang\s+thang)\b"
         rf"|\bquy\s+{_QUARTER}\s+hang\s+nam\b"
         r"|\bthang\s+\d{1,2}\s+hang\s+nam\b"
         r"|\bngay\s+\d{1,2}(?:\s*/\s*|\s+thang\s+)\d{1,2}\s+hang\s+nam\b"

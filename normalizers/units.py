@@ -81,6 +81,9 @@ def _patterns() -> dict:
         "narrowing": re.compile(spec["narrowing"], re.IGNORECASE),
         "leading": re.compile(spec["leading"], re.IGNORECASE),
         "abbr_intro": re.compile(spec["abbreviation_intro"]),
+        "level_of_word": spec["level_of_word"],
+        "level_word": re.compile(r"\s((?i:" + "|".join(sorted(spec["level_of_word"], key=len, reverse=True))
+                                 + r"))(?:\s+[A-ZĐ]\S*){0,3}$"),
     }
 
 
@@ -189,9 +192,22 @@ def resolve_unit(raw: str, level: str | None = None,
     for lookup in (_lookup_exact, _lookup_fuzzy) if fuzzy else (_lookup_exact,):
         for form in forms:
             unit = lookup(form, level)
-            if unit:
+            if unit and _same_level(core, unit):
                 return unit
     return None
+
+
+def _qualifier_levels(text: str) -> set[str]:
+    """Admin levels a trailing locality word names ("Công an tỉnh" -> province); empty if none."""
+    m = _patterns()["level_word"].search(" " + text)
+    return set(_patterns()["level_of_word"][m.group(1).lower()]) if m else set()
+
+
+def _same_level(text: str, unit: Unit) -> bool:
+    """A catalog name that carries its level ("Công an xã", "Bảo hiểm xã hội huyện") is not the
+    unit of a phrase naming another level ("Công an tỉnh", "Bảo hiểm xã hội tỉnh")."""
+    want, have = _qualifier_levels(text), _qualifier_levels(unit.canonical)
+    return not want or not have or bool(want & have)
 
 
 def _expand(forms: list[str], abbreviations: dict[str, str]) -> str | None:
@@ -245,8 +261,9 @@ def _split_commas(item: str, level: str | None) -> list[str]:
     pieces = _split_top(item, ",")
     out: list[str] = []
     for piece in pieces:
+        plural = fold(piece).startswith("cac ")  # "Sở X, các sở, ban, ngành": a new group of units
         if out and (_lookup_exact(f"{out[-1]}, {piece}", level)
-                    or not (piece[:1].isupper() or _lookup_exact(piece, level))):
+                    or not (piece[:1].isupper() or plural or _lookup_exact(piece, level))):
             out[-1] = f"{out[-1]}, {piece}"  # "UBND các xã, thị trấn"; "các tổ chức, cơ quan, đơn vị"
         else:
             out.append(piece)

@@ -78,7 +78,7 @@ def _two_cells(document, left: list[tuple[str, str]], right: list[tuple[str, str
     _no_borders(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    for col, width in zip(table.columns, widths):
+    for col, width in zip(table.columns, widths, strict=True):
         col.width = Mm(width)  # LibreOffice reads the grid, Word the cell widths
         col.cells[0].width = Mm(width)
     for cell, lines, align, size in ((table.cell(0, 0), left, left_align, size_left),
@@ -93,7 +93,7 @@ def _table(document, rows: list[list[str]]) -> None:
     table.style = "Table Grid"
     table.autofit = False
     widths = [12] + [148 / (n - 1)] * (n - 1)  # a narrow number column, the rest shared
-    for col, width in zip(table.columns, widths):
+    for col, width in zip(table.columns, widths, strict=True):
         col.width = Mm(width)
         for cell in col.cells:
             cell.width = Mm(width)
