@@ -61,7 +61,7 @@ def run_local(tasks: list[Task], ocr: str, workers: int, timeout: float, max_mem
                 if not fut.done():
                     continue
                 pending.discard(fut)
-                p, d, s = futures[fut]
+                p, d, s = futures.pop(fut)  # a done future holds its record: keep none in the parent
                 try:
                     record = fut.result()
                 except FutureTimeout:
@@ -104,7 +104,7 @@ def run_dask(tasks: list[Task], ocr: str, scheduler: str) -> Iterator[tuple[str,
             fut = client.submit(_process_bytes, rel, Path(p).read_bytes(), s, ocr, key=f"vnplan-{s}", pure=False)
             futures[fut] = (p, d, s)
         for fut in as_completed(futures):
-            p, d, s = futures[fut]
+            p, d, s = futures.pop(fut)  # released futures free their results on the workers
             try:
                 record = fut.result()
             except Exception as exc:

@@ -13,10 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .guards import limits
-from .report import write_report
 from .run import doc_id_of, file_sha256, relative_name
-from .store import add_error, iter_records, known_documents, save_record
-from .writers.tables import build_tables, write_tables
+from .store import (
+    add_error,
+    build_fingerprint,
+    iter_records,
+    known_documents,
+    mark_built,
+    outputs_current,
+    save_record,
+)
 
 
 @dataclass
@@ -26,6 +32,7 @@ class IngestSummary:
     pages: int = 0
     seconds: float = 0.0
     statuses: Counter = field(default_factory=Counter)
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per phase (benchmarks/bulk.py)
 
     def line(self) -> str:
         s = self.statuses
@@ -70,13 +77,15 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
             continue
         seen[sha] = rel
         tasks.append((str(path), str(input_dir), sha))
+    summary.phases["scan_s"] = time.monotonic() - started
     workers = max(1, workers or os.cpu_count() or 1)
     timeout = timeout or float(limits()["per_file_seconds"])
-    if executor == "dask":
+    results: Iterator[tuple[str, dict]] = iter(())  # nothing new: no pool to start
+    if tasks and executor == "dask":
         from .executors import run_dask
 
         results = run_dask(tasks, ocr, scheduler or "")
-    else:
+    elif tasks:
         from .executors import run_local
         from .run import warm_up
 
@@ -106,7 +115,30 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
         add_error(out_dir, doc_id_of(sha), {
             "source_path": rel, "doc_id": doc_id_of(sha), "stage": "read", "error_type": "duplicate",
             "message": f"same content as {original}; read once, under that name"})
-    write_tables(out_dir, build_tables(iter_records(out_dir)))
-    write_report(out_dir)
+    summary.phases["process_s"] = time.monotonic() - started - summary.phases["scan_s"]
+    fingerprint = build_fingerprint(out_dir)
+    if not outputs_current(out_dir, fingerprint):  # an unchanged folder keeps its tables and report
+        mark_built(out_dir, fingerprint, _build_outputs(out_dir, summary.phases))
     summary.seconds = time.monotonic() - started
+    if log_json:
+        print(json.dumps({"event": "summary", "processed": summary.processed, "skipped": summary.skipped,
+                          "pages": summary.pages, **{k: round(v, 3) for k, v in summary.phases.items()}}),
+              file=sys.stderr)
     return summary
+
+
+def _build_outputs(out_dir: Path, phases: dict[str, float]) -> list[str]:
+    """Rebuild every table and report.html from all records; return the files written. (Imported
+    here: pandas, pyarrow and jinja2 are needed neither by a re-run that finds nothing new nor by
+    the forked workers.)"""
+    from .report import write_report
+    from .writers.tables import build_tables, write_tables
+
+    mark = time.monotonic()
+    tables = build_tables(iter_records(out_dir))
+    write_tables(out_dir, tables)
+    phases["tables_s"] = time.monotonic() - mark
+    mark = time.monotonic()
+    write_report(out_dir)
+    phases["report_s"] = time.monotonic() - mark
+    return [f"{name}.{ext}" for name in tables for ext in ("parquet", "csv")] + ["plans.duckdb", "report.html"]

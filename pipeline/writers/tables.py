@@ -9,7 +9,7 @@ import dataclasses
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, get_type_hints
 
@@ -58,36 +58,56 @@ def table_schema(row_cls: type) -> pa.Schema:
     return pa.schema([(name, _arrow_type(hints[name])) for name in ordered])
 
 
+BATCH = 32  # records per Arrow batch: the parent holds the rows of one batch as Python objects
+
+
 def build_tables(records: Iterable[dict[str, Any]], extra_errors: Iterable[dict] = ()) -> dict[str, pa.Table]:
-    """One Arrow table per SCHEMA table from the stored per-document records."""
-    collected: dict[str, list[dict]] = {name: [] for name in TABLES}
-    for record in records:
+    """One Arrow table per SCHEMA table from the stored per-document records (streamed: rows are
+    turned into Arrow every BATCH records, so memory does not grow with Python objects per row)."""
+    schemas = {name: table_schema(cls) for name, (cls, _key) in TABLES.items()}
+    pending: dict[str, list[dict]] = {name: [] for name in TABLES}
+    parts: dict[str, list[pa.Table]] = {name: [] for name in TABLES}
+
+    def flush() -> None:
+        for name, rows_ in pending.items():
+            if rows_:
+                parts[name].append(_arrow_rows(rows_, schemas[name]))
+                rows_.clear()
+
+    for count, record in enumerate(records, 1):
         doc_id = record["document"]["doc_id"]
         for name, (_cls, key) in TABLES.items():
             value = record.get(key) or []
             for row in [value] if isinstance(value, dict) else value:
-                collected[name].append({"doc_id": doc_id, **row} if name != "errors" else row)
-    collected["errors"].extend(extra_errors)
-    out = {}
-    for name, (cls, _key) in TABLES.items():
-        schema = table_schema(cls)
-        columns = {f.name: [_coerce(r.get(f.name), f.type) for r in collected[name]] for f in schema}
-        out[name] = pa.table(columns, schema=schema)
+                pending[name].append({"doc_id": doc_id, **row} if name != "errors" else row)
+        if count % BATCH == 0:
+            flush()
+    pending["errors"].extend(extra_errors)
+    flush()
+    out = {name: pa.concat_tables(parts[name]).combine_chunks() if parts[name] else schemas[name].empty_table()
+           for name in TABLES}
     return link_dataset(out)  # cross-document: persons, plan_tree, references.target_doc_id
 
 
-def _coerce(value: Any, typ: pa.DataType) -> Any:
-    if value is None:
-        return None
+def _arrow_rows(rows_: list[dict], schema: pa.Schema) -> pa.Table:
+    columns = {}
+    for f in schema:
+        coerce = _coercer(f.type)
+        columns[f.name] = [None if (v := r.get(f.name)) is None else coerce(v) for r in rows_]
+    return pa.table(columns, schema=schema)
+
+
+def _coercer(typ: pa.DataType) -> Callable[[Any], Any]:
+    """The conversion of a non-null value to a column's type (chosen once per column)."""
     if pa.types.is_list(typ):
-        return [str(v) for v in value]
+        return lambda value: [str(v) for v in value]
     if pa.types.is_integer(typ):
-        return int(value)
+        return int
     if pa.types.is_floating(typ):
-        return float(value)
+        return float
     if pa.types.is_boolean(typ):
-        return bool(value)
-    return str(value)
+        return bool
+    return str
 
 
 def safe_cell(value: Any) -> Any:
