@@ -280,7 +280,7 @@ def test_output_names_never_come_from_documents(batch: dict) -> None:
     assert not any(n.startswith(".staging-") for n in top)
     assert top <= {"json", "text", "report.html", "plans.duckdb"} | {f"{t}.{e}" for t in (
         "documents", "sections", "assignments", "deadlines", "scores", "people", "references", "audit",
-        "errors") for e in ("csv", "parquet")}
+        "errors", "persons", "plan_tree") for e in ("csv", "parquet")}
 
 
 def test_csv_cells_never_start_a_formula(batch: dict) -> None:
