@@ -79,6 +79,36 @@ def _labels() -> tuple[list[tuple[str, re.Pattern[str]]], re.Pattern[str], re.Pa
     return (compiled, re.compile(spec["recurring"]), subject_end, re.compile(spec["support_intro"]))
 
 
+@lru_cache(maxsize=1)
+def _next_label() -> re.Pattern[str]:
+    """A second label run into a label line: "Chủ trì: Sở X; Phối hợp: Sở Y" (folded text)."""
+    spec = read_toml("assignment_labels.toml")
+    labels = sorted((lab for role in ("lead", "support", "timing") for lab in spec[role]), key=len, reverse=True)
+    return re.compile(r"[;.]\s*(?:" + "|".join(re.escape(lab) for lab in labels) + r")\s*:")
+
+
+@lru_cache(maxsize=1)
+def _role_mark() -> re.Pattern[str]:
+    return re.compile(read_toml("assignment_labels.toml")["role_mark"])
+
+
+def _by_marks(text: str) -> tuple[list[str], list[str], str] | None:
+    """Units marked with their role: "Sở X (chủ trì); Sở Y, Sở Z (phối hợp)" -> ([Sở X], [Sở Y,
+    Sở Z], rest after the last mark); None when the text has no role mark."""
+    key = fold_same_length(text)
+    marks = list(_role_mark().finditer(key))
+    if not marks:
+        return None
+    lead: list[str] = []
+    support: list[str] = []
+    pos = 0
+    for m in marks:
+        chunk = text[pos:m.start()].strip(" ;,.")
+        (lead if m.group("role") == "chu tri" else support).extend(split_units(chunk))
+        pos = m.end()
+    return lead, support, text[pos:].strip(" ;,.")
+
+
 def extract_assignments(doc: PlanDoc) -> list[AssignmentRow]:
     ctx = _Ctx(_plan_families(doc), _plan_level(doc), plan_abbreviations(doc.text))
     rows = _prose_rows(doc, ctx) + _table_rows(doc, ctx)
@@ -154,12 +184,22 @@ def _split_inline(line: _Line) -> list[_Line]:
 
 
 def _label(body: str) -> tuple[str, str] | None:
-    folded = fold(body)
+    found = _labels_of(body)
+    return found[0] if found else None
+
+
+def _labels_of(body: str) -> list[tuple[str, str]]:
+    """(role, value) of a label line; a line may run several labels together ("Chủ trì: Sở X;
+    Phối hợp: Sở Y")."""
+    key = fold_same_length(body)
     for role, pattern in _labels()[0]:
-        m = pattern.match(folded)
+        m = pattern.match(key)
         if m:
-            return role, _TRAIL.sub("", body[m.end():]).strip(" *_.;")
-    return None
+            nxt = _next_label().search(key, m.end())
+            value = body[m.end(): nxt.start() if nxt else len(body)]
+            first = (role, _TRAIL.sub("", value).strip(" *_.;"))
+            return [first, *(_labels_of(body[nxt.start() + 1:].lstrip()) if nxt else [])]
+    return []
 
 
 def _index_heading(line: _Line, ctx: _Ctx) -> tuple[str, str, IndexMatch | None, list[str]] | None:
@@ -217,20 +257,43 @@ def _block_end(lines: list[_Line], i: int, next_head: int, number: str) -> int:
 def _read_part(lines: list[_Line]) -> _Part:
     part = _Part()
     for line in lines:
-        label = _label(line.body)
-        if not label:
-            part.task.append(line.body)
+        labels = _labels_of(line.body)
+        if not labels:
+            if not _marked_line(line.body, part):
+                part.task.append(line.body)
             continue
-        role, value = label
-        if role == "leader":
-            part.leader = part.leader or value
-        elif role == "lead":
-            part.lead.extend(split_units(value))
-        elif role == "support":
-            part.support.extend(split_units(value))
-        elif value:
-            part.timing.append(value)
+        for role, value in labels:
+            marked = _by_marks(value) if role in ("lead", "support") else None
+            if role == "leader":
+                part.leader = part.leader or value
+            elif marked:  # "Đơn vị thực hiện: Sở X (chủ trì); Sở Y (phối hợp)"
+                part.lead.extend(marked[0])
+                part.support.extend(marked[1])
+            elif role == "lead":
+                part.lead.extend(split_units(value))
+            elif role == "support":
+                part.support.extend(split_units(value))
+            elif value:
+                part.timing.append(value)
     return part
+
+
+def _marked_line(body: str, part: _Part) -> bool:
+    """A line that only lists units with role marks ("Phòng X (chủ trì); Phòng Y (phối hợp).") fills
+    the part's lead and support; a task sentence after the marks stays a task line."""
+    marked = _by_marks(body)
+    if not marked or not marked[0] or not _starts_like_unit(body):
+        return False
+    lead, support, rest = marked
+    if rest and (intro := _labels()[3].match(fold(rest))) and _starts_like_unit(rest[intro.end():]):
+        tail = rest[intro.end():]
+        stop = _labels()[2].search(" " + fold(tail))
+        support.extend(split_units(tail[: max(0, stop.start() - 1) if stop else len(tail)].strip(" ,")))
+    part.lead.extend(lead)
+    part.support.extend(support)
+    if rest:
+        part.task.append(body)
+    return True
 
 
 def _sub_blocks(lines: list[_Line]) -> tuple[list[_Line], list[tuple[str, list[_Line]]]]:
@@ -273,10 +336,12 @@ def _subject(line: _Line) -> tuple[list[str], list[str]]:
     support: list[str] = []
     for m in support_intro.finditer(folded):
         rest = body[m.end():]
+        if " voi" not in m.group(0) and not _starts_like_unit(rest):
+            continue  # "phối hợp cung cấp …": a verb, not "phối hợp [với] Phòng Y"
         tail = subject_end.search(" " + fold(rest))
         stop = re.search(r"[.:;]", rest)
-        cut = min(x for x in (tail.start() - 1 if tail else None, stop.start() if stop else None, len(rest))
-                  if x is not None)
+        cut = min(x for x in (max(0, tail.start() - 1) if tail else None, stop.start() if stop else None,
+                              len(rest)) if x is not None)
         support.extend(split_units(rest[:cut].strip(" ,")))
     return lead, support
 
@@ -284,14 +349,16 @@ def _subject(line: _Line) -> tuple[list[str], list[str]]:
 def _prose_lead(lines: list[_Line]) -> tuple[list[str], list[str]]:
     """Lead and support of a block without labels or sub-blocks, from its first task line when
     that line assigns the block: "Giao Phòng X chủ trì, phối hợp với Y …", "Phòng X là đầu mối…"."""
-    first = next((line for line in lines if not _label(line.body)), None)
-    if first is None:
-        return [], []
-    lead, support = _subject(first)
-    clause = re.split(r"[.:;,]", fold(first.body), maxsplit=1)[0]
-    assigns = clause.startswith("giao ") or any(
-        re.search(rf"\s{re.escape(v)}\b", clause) for v in read_toml("assignment_labels.toml")["lead_verbs"])
-    return (lead, support) if lead and assigns else ([], [])
+    for line in lines:  # the first line that assigns ("Mục tiêu: …" lines may come before it)
+        if _label(line.body):
+            continue
+        lead, support = _subject(line)
+        clause = re.split(r"[.:;,]", fold(line.body), maxsplit=1)[0]
+        assigns = clause.startswith("giao ") or any(
+            re.search(rf"\s{re.escape(v)}\b", clause) for v in read_toml("assignment_labels.toml")["lead_verbs"])
+        if lead and assigns:
+            return lead, support
+    return [], []
 
 
 def _all_known(subject: str) -> bool:
@@ -466,8 +533,13 @@ def _data_rows(table: Block, texts: list[list[str]], n_head: int, cols: dict[str
     return rows
 
 
-def _is_group(row: _TRow, nxt: _TRow | None) -> bool:
-    if re.fullmatch(r"\d+|[IVXLC]+|[A-Z]", row.number):
+_TOP_NUMBER = re.compile(r"[IVXLC]+|[A-Z]")
+
+
+def _is_group(row: _TRow, nxt: _TRow | None, roman_groups: bool) -> bool:
+    """A group row: numbered "1"/"I"/"A" (only "I"/"A" when the table numbers its groups so and its
+    tasks "1, 2, 3"), or unnumbered, bold and without a lead above plain rows."""
+    if _TOP_NUMBER.fullmatch(row.number) or (not roman_groups and row.number.isdigit()):
         return True
     return not row.number and row.bold and not row.cells.get("lead") and nxt is not None and not nxt.bold
 
@@ -481,8 +553,9 @@ def _table_assignments(rows: list[_TRow], families: list[str], label: str, ctx: 
         if group and not group_used and group[0].cells.get("lead"):
             out.append(_table_row(group[0], group[1], None, families, label, ctx))
 
+    roman_groups = any(_TOP_NUMBER.fullmatch(r.number) for r in rows) and any(r.number.isdigit() for r in rows)
     for k, row in enumerate(rows):
-        if _is_group(row, rows[k + 1] if k + 1 < len(rows) else None):
+        if _is_group(row, rows[k + 1] if k + 1 < len(rows) else None, roman_groups):
             flush()
             group, group_used = (row, _match(row.cells.get("item", ""), families)), False
             continue
@@ -501,6 +574,10 @@ def _table_row(row: _TRow, match: IndexMatch | None, group: _TRow | None, famili
     number = row.number or (group.number if group else "")
     section_no = "/".join(x for x in (label, number) if x) or None
     lead_raw = split_units(cells.get("lead", ""))
+    support_raw = split_units(cells.get("support", ""))
+    marked = _by_marks(cells.get("lead", ""))
+    if marked and marked[0]:  # one "Cơ quan thực hiện" column: "Phòng X (chủ trì); Phòng Y (phối hợp)"
+        lead_raw, support_raw = marked[0], [*marked[1], *support_raw]
     timing = cells.get("timing") or None
     family = match.family if match else (families[0] if families else None)
     return AssignmentRow(
@@ -509,6 +586,6 @@ def _table_row(row: _TRow, match: IndexMatch | None, group: _TRow | None, famili
         index_name_raw=(group.cells.get("item") if group else item) or None,
         index_match_score=match.score if match else None,
         criterion=item if is_criterion else None, lead_units=_units(lead_raw, ctx),
-        support_units=_units(split_units(cells.get("support", "")), ctx), task=item, timing=timing,
+        support_units=_units(support_raw, ctx), task=item, timing=timing,
         recurring=_recurring(timing), span_start=row.start, span_end=row.end, lead_units_raw=lead_raw,
         source="table")

@@ -14,8 +14,10 @@ Conservative choices (see tests/test_scores.py):
 * a "điểm" number that is neither marked as a target (phấn đấu, trở lên, mục tiêu…) nor as a
   result (rank, change, kết quả, a year before the plan's) nor under such a lead sentence is
   dropped;
-* percentages are kept only as weights (tỷ trọng) and as targets of a "tỷ lệ … đạt N%" phrase;
-  survey statistics ("21,14% DN cho rằng…") and percentages in result context are dropped.
+* percentages are kept as weights (tỷ trọng, trọng số), as targets of a "tỷ lệ … đạt N%" phrase,
+  and as scores of the families scored in % (PAR INDEX, SIPAS: "Chỉ số CCHC đạt 81,36%") when a
+  verb of achieving precedes them and no noun follows; survey statistics ("21,14% DN cho
+  rằng…", "tối thiểu 30% cơ quan") are dropped.
 """
 from __future__ import annotations
 
@@ -45,6 +47,11 @@ class _Phrases:
     change: re.Pattern[str]
     rank: re.Pattern[str]
     weight: re.Pattern[str]
+    weight_paren: re.Pattern[str]
+    percent_value: re.Pattern[str]
+    percent_lead: re.Pattern[str]
+    percent_after: re.Pattern[str]
+    percent_families: frozenset[str]
     year: re.Pattern[str]
     comparison_year: re.Pattern[str]
     percent_target: re.Pattern[str]
@@ -63,9 +70,12 @@ class _Phrases:
     ge: re.Pattern[str]
     le: re.Pattern[str]
     survey: re.Pattern[str]
+    any_index: re.Pattern[str]
     column_target: re.Pattern[str]
     column_result: re.Pattern[str]
     column_weight: re.Pattern[str]
+    column_change: re.Pattern[str]
+    column_year: re.Pattern[str]
     column_rank: re.Pattern[str]
 
 
@@ -74,7 +84,8 @@ def _phrases() -> _Phrases:
     spec = read_toml("score_phrases.toml")
     single = {k: re.compile(v) for k, v in spec.items() if isinstance(v, str)}
     cues = {k: re.compile("|".join(f"(?:{p})" for p in v)) for k, v in spec["cues"].items()}
-    return _Phrases(**single, **cues, bare_min_score=float(spec["bare_min_score"]))
+    return _Phrases(**single, **cues, bare_min_score=float(spec["bare_min_score"]),
+                    percent_families=frozenset(spec["percent_families"]))
 
 
 _YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:\s*-\s*((?:19|20)\d\d))?(?!\d)")
@@ -226,12 +237,23 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 
 
 def _anchors(key: str, a: int, b: int) -> list[re.Match[str]]:
-    """The score values of a span: "N điểm" that are not a change and not in parentheses."""
+    """The score values of a span: "N điểm", or "đạt N%" not followed by a noun (a score of a family
+    scored in %, checked once the index is known), that are not a change, not in parentheses and
+    not the share of a "tỷ lệ …" target."""
     p = _phrases()
     changes = [(m.start(), m.end()) for m in p.change.finditer(key, a, b)]
-    return [m for m in p.value.finditer(key, a, b)
+    shares = [m.start("num") for m in p.percent_target.finditer(key, a, b)]
+    percents = [m for m in p.percent_value.finditer(key, a, b)
+                if p.percent_lead.search(key, max(a, m.start() - 40), m.start())
+                and p.percent_after.match(key, m.end(), b) and m.start("num") not in shares]
+    found = sorted([*p.value.finditer(key, a, b), *percents], key=lambda m: m.start())
+    return [m for m in found
             if not any(s <= m.start() < e for s, e in changes)
             and key.count("(", a, m.start()) <= key.count(")", a, m.start())]
+
+
+def _is_percent(anchor: re.Match[str]) -> bool:
+    return anchor.re is _phrases().percent_value
 
 
 def _pieces(text: str, key: str, a: int, b: int) -> list[tuple[int, int, re.Match[str]]]:
@@ -309,9 +331,12 @@ class _Extractor:
         p = _phrases()
         heading = p.heading.match(self.key, a) is not None and b - a < 300
         for m in p.weight.finditer(self.key, a, b):
+            index = None
             if not heading and "diem" not in self.key[m.end():m.end() + 30]:
-                continue
-            index = _named_index(self.text[a:m.start()], self.key[a:m.start()], self.hint) or block
+                index = self._name_before_paren(a, m.start())
+                if index is None:
+                    continue
+            index = index or _named_index(self.text[a:m.start()], self.key[a:m.start()], self.hint) or block
             value = parse_number(self.text[m.start("num"):m.end("num")])
             if index is None or value is None or value > 100:
                 continue
@@ -319,6 +344,22 @@ class _Extractor:
             self.rows.append(self._row(ra, rb, family=index.family, index_code=index.code, indicator=None,
                                        kind="weight", value=value, unit="%", comparator=None,
                                        year=self.plan_year, rank=None, rank_of=None, change=None))
+
+    def _name_before_paren(self, a: int, pos: int) -> _Index | None:
+        """The component named right before the parenthesis that holds a weight at `pos`:
+        "…: Tính minh bạch và tiếp cận thông tin (chiếm tỷ trọng 15%)"; None when the weight is not
+        in such a parenthesis."""
+        paren = _phrases().weight_paren.search(self.key, max(a, pos - 20), pos)
+        if paren is None:
+            return None
+        lo = max(a, paren.start() - 150)
+        starts = [m.end() for m in re.finditer(r"[,:;(]\s*", self.key[lo:paren.start()])]
+        for start in sorted((lo + s for s in starts), reverse=True) + [lo]:  # nearest name first
+            found = _named_index(self.text[start:paren.start()], self.key[start:paren.start()], self.hint,
+                                 bare=True)
+            if found and "." in found.code:
+                return found
+        return None
 
     def _percent_targets(self, a: int, b: int, line: str, block: _Index | None, ctx: _Context) -> None:
         """Targets "tỷ lệ … đạt N%" of a sentence that says it is a goal, or of a list item under
@@ -352,7 +393,10 @@ class _Extractor:
         """Score rows of one sentence and the index they were about. A piece that names no index
         continues the previous piece's, or the previous scored sentence's of the same paragraph
         ("A năm 2023 đạt 71 điểm, xếp thứ 4/11. Phấn đấu năm 2024 đạt 73 điểm trở lên"). A ranked
-        score that names no index ranks the locality as a whole: the plan family's total."""
+        score that names no index ranks the locality as a whole: the plan family's total; any other
+        score that names no index belongs to the component whose heading holds it ("1. Chỉ số
+        Chi phí thời gian" / "Mục tiêu: không thấp hơn 7,5 điểm"). A number said of every
+        component ("không có chỉ số thành phần nào dưới 6 điểm") belongs to none."""
         p = _phrases()
         pieces = _pieces(self.text, self.key, a, b)
         if not pieces:
@@ -363,11 +407,17 @@ class _Extractor:
         index = carry
         for pa, pb, anchor in pieces:
             prefix, prefix_key = self.text[pa:anchor.start()], self.key[pa:anchor.start()]
+            if p.any_index.search(prefix_key):
+                continue
             index = (_named_index(prefix, prefix_key, hint) or _total_index(prefix_key, prefix, hint)
                      or _named_index(prefix, prefix_key, hint, bare=True) or index)
             if index is None and self.hint and block is None and p.rank.search(self.key, pa, pb):
                 index = _Index(self.hint, total_code(self.hint))
-            if index is not None and (row := self._score(pa, pb, anchor, index, lead, ctx)):
+            if index is None and block is not None and "." in block.code:
+                index = block
+            if index is None or (_is_percent(anchor) and index.family not in p.percent_families):
+                continue
+            if row := self._score(pa, pb, anchor, index, lead, ctx):
                 rows.append(row)
         return rows, (index if rows else carry)
 
@@ -410,62 +460,99 @@ class _Extractor:
             amount = parse_number(self.text[change.start("num"):change.end("num")])
             delta = None if amount is None else (-amount if change.group("dir") == "giam" else amount)
         return self._row(a, b, family=index.family, index_code=index.code, indicator=None, kind=kind,
-                         value=value, unit="điểm", comparator=comparator, year=year,
+                         value=value, unit="%" if _is_percent(anchor) else "điểm", comparator=comparator,
+                         year=year,
                          rank=int(rank.group("rank")) if rank else None,
                          rank_of=int(rank.group("of")) if rank else None, change=delta)
 
 
 _NUMBER_CELL = re.compile(r"^\s*(\d{1,3}(?:[.,]\d{1,3})?)\s*(?:diem|%)?\s*$")
+_CHANGE_CELL = re.compile(r"^\s*([+-]|tang\s+|giam\s+)?\s*(\d{1,3}(?:[.,]\d{1,3})?)\s*(?:diem|%)?\s*$")
 _RANK_CELL = re.compile(r"^\s*(?:thu\s+)?(\d{1,3})\s*(?:/\s*(\d{1,3}))?\s*$")
+_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_KINDS = ("weight", "change", "rank", "target", "result", "year")
 
 
-def _column_kinds(header: list[str]) -> dict[int, tuple[str, int | None]]:
-    """Score columns of a table header: column -> (target | result | weight | rank, year)."""
+def _column_kinds(header: list[str], first_year: int | None) -> dict[int, tuple[str, int | None]]:
+    """Score columns of a table header: column -> (target | result | weight | change | rank, year);
+    the year is any year the heading names ("Điểm 2023", "Kết quả năm 2023"). A column headed by a
+    year alone holds results before the plan's first year and targets from it on."""
     p = _phrases()
     out: dict[int, tuple[str, int | None]] = {}
     for col, head in enumerate(header):
-        for kind in ("weight", "rank", "target", "result"):
+        for kind in _KINDS:
             if getattr(p, f"column_{kind}").search(head):
-                out[col] = (kind, _year(head))
+                found = _ANY_YEAR.search(head)
+                year = int(found.group(1)) if found else None
+                if kind == "year":
+                    if year is None or first_year is None:
+                        break
+                    kind = "result" if year < first_year else "target"
+                out[col] = (kind, year)
                 break
     return out
 
 
-def _table_scores(doc: PlanDoc, table: Block, hint: str | None, plan_year: int | None) -> list[ScoreRow]:
+def _header(rows: list[list[Cell]], width: int) -> list[str]:
+    """Folded heading of each column: the first row, with the second when it is a header row too
+    (no number in it)."""
+    head_rows = rows[:2] if not any(_NUMBER_CELL.match(fold_same_length(c.text)) for c in rows[1]) else rows[:1]
+    return [" ".join(fold_same_length(r[c].text) for r in head_rows if c < len(r)) for c in range(width)]
+
+
+def _caption_year(doc: PlanDoc, table: Block) -> int | None:
+    """The year of the caption right above a table ("Bảng: Kết quả chỉ số thành phần năm 2023")."""
+    lines = doc.text[max(0, table.start - 400):table.start].rstrip("\n").split("\n")[-2:]
+    years = [int(m.group("year")) for line in lines for m in _phrases().year.finditer(fold_same_length(line))]
+    return years[-1] if years else None
+
+
+def _table_scores(doc: PlanDoc, table: Block, hint: str | None, plan_year: int | None,
+                  first_year: int | None) -> list[ScoreRow]:
     """Scores of a table whose header names score columns ("Điểm năm 2024", "Mục tiêu 2025",
-    "Xếp hạng", "Tỷ trọng") and whose rows are labelled with an index name."""
+    "Xếp hạng", "Tỷ trọng", "Tăng/giảm") and whose rows are labelled with an index name. The rank
+    and the change belong to the latest result column; a result column without a year takes the
+    caption's."""
     rows = table.rows or []
     if len(rows) < 2:
         return []
     width = max(len(r) for r in rows)
-    header = [" ".join(fold_same_length(r[c].text) for r in rows[:2] if c < len(r)) for c in range(width)]
-    kinds = _column_kinds(header)
+    header = _header(rows, width)
+    kinds = _column_kinds(header, first_year)
     if not any(k in ("target", "result", "weight") for k, _ in kinds.values()):
         return []
+    caption = _caption_year(doc, table)
+    results = [(year or caption or 0, col) for col, (kind, year) in kinds.items() if kind == "result"]
+    latest = max(results)[1] if results else None
     out: list[ScoreRow] = []
     for r, row in enumerate(rows[1:], start=1):
         labels = [c for i, c in enumerate(row) if i not in kinds and not _NUMBER_CELL.match(c.text)]
         index = next((x for c in labels if (x := _cell_index(c, hint))), None)
         if index is None:
             continue
-        rank = rank_of = None
+        rank = rank_of = change = None
         for col, (kind, _) in kinds.items():
-            if kind == "rank" and col < len(row) and (m := _RANK_CELL.match(row[col].text)):
+            text = fold_same_length(row[col].text) if col < len(row) else ""
+            if kind == "rank" and (m := _RANK_CELL.match(text)):
                 rank, rank_of = int(m.group(1)), int(m.group(2)) if m.group(2) else None
+            if kind == "change" and (m := _CHANGE_CELL.match(text)) and \
+                    (amount := parse_number(m.group(2))) is not None:
+                change = -amount if (m.group(1) or "").strip() in ("-", "giam") else amount
         for col, (kind, year) in kinds.items():
             cell = row[col] if col < len(row) else None
-            m = _NUMBER_CELL.match(cell.text) if cell and kind != "rank" else None
+            m = _NUMBER_CELL.match(cell.text) if cell and kind not in ("rank", "change") else None
             value = parse_number(m.group(1)) if m else None
             if cell is None or value is None or value > 100:
                 continue
             percent = kind == "weight" or "%" in header[col] or "%" in cell.text
+            own = kind == "result" and col == latest
             a, b = table.row_spans[r] if r < len(table.row_spans) else (cell.start, cell.end)
             out.append(ScoreRow(
                 family=index.family, index_code=index.code, indicator=None, kind=kind, value=value,
                 unit="%" if percent else "điểm", comparator="=" if kind == "target" else None,
-                year=year or (plan_year if kind != "result" else None),
-                rank=rank if kind == "result" else None, rank_of=rank_of if kind == "result" else None,
-                change=None, raw=doc.text[a:b], span_start=a, span_end=b))
+                year=year or (caption if kind == "result" else plan_year),
+                rank=rank if own else None, rank_of=rank_of if own else None, change=change if own else None,
+                raw=doc.text[a:b], span_start=a, span_end=b))
     return out
 
 
@@ -484,5 +571,5 @@ def extract_scores(doc: PlanDoc) -> list[ScoreRow]:
     extractor = _Extractor(doc)
     rows = extractor.run()
     for table in doc.tables():
-        rows += _table_scores(doc, table, extractor.hint, extractor.plan_year)
+        rows += _table_scores(doc, table, extractor.hint, extractor.plan_year, extractor.first_year)
     return sorted(rows, key=lambda r: r.span_start)

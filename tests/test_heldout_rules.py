@@ -91,3 +91,141 @@ def test_unnamed_ranked_score_is_the_total_and_carries_to_the_next_sentence() ->
     ])
     got = [(s.kind, s.index_code, s.value, s.rank, s.year) for s in extract_scores(doc)]
     assert got == [("result", "DDCI.TOTAL", 70.5, 4, 2025), ("target", "DDCI.TOTAL", 72.0, None, 2026)]
+
+
+# --- second held-out author: scores in %, weights in parentheses, result tables, marked leads ----
+
+def _scores(doc: PlanDoc) -> list[tuple]:
+    return [(s.kind, s.index_code, s.value, s.unit, s.year, s.rank, s.rank_of, s.change, s.comparator)
+            for s in extract_scores(doc)]
+
+
+def test_percent_scores_only_for_families_scored_in_percent() -> None:
+    doc = _doc([
+        "KẾ HOẠCH Nâng cao Chỉ số CCHC và Chỉ số SIPAS huyện Tam Nông năm 2026",
+        "I. KẾT QUẢ NĂM 2025",
+        "Chỉ số SIPAS năm 2025 của huyện đạt 83,9%, đứng thứ 7/12 huyện, thành phố, tăng 0,8% so với năm 2024;"
+        " còn 14% người dân chưa hài lòng với thời gian chờ đợi.",
+        "Chỉ số DDCI của huyện đạt 72% số điểm tối đa.",
+        "II. MỤC TIÊU",
+        "Năm 2026, Chỉ số cải cách hành chính không thấp hơn 90%; kiểm tra tối thiểu 40% cơ quan, đơn vị;"
+        " tỷ lệ hồ sơ trực tuyến đạt 60% trở lên.",
+    ])
+    got = _scores(doc)
+    assert ("result", "SIPAS", 83.9, "%", 2025, 7, 12, 0.8, None) in got
+    assert ("target", "PAR_INDEX", 90.0, "%", 2026, None, None, None, ">=") in got
+    # the "tỷ lệ …" goal is one row (not also a PAR INDEX score); shares and DDCI percentages are none
+    assert [s[2] for s in got] == [83.9, 90.0, 60.0]
+
+
+def test_weights_in_parentheses_and_targets_under_a_component_heading() -> None:
+    doc = _doc([
+        "KẾ HOẠCH",
+        "Cải thiện Chỉ số DDCI thị xã Quảng Yên năm 2026",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "Ưu tiên các chỉ số: Cạnh tranh bình đẳng (chiếm tỷ trọng 5%), Thiết chế pháp lý và an ninh trật tự"
+        " (trọng số 10%). Thương mại chiếm tỷ trọng 30% GRDP của thị xã.",
+        "II. NHIỆM VỤ, GIẢI PHÁP",
+        "1. Chỉ số Tính năng động và hiệu lực của địa phương (trọng số 20%)",
+        "Mục tiêu năm 2026: tối thiểu 6,9 điểm.",
+        "2. Các chỉ số khác",
+        "Phấn đấu không có chỉ số thành phần nào dưới 5 điểm.",
+    ])
+    got = _scores(doc)
+    assert got == [
+        ("weight", "DDCI.EQUAL_COMPETITION", 5.0, "%", 2026, None, None, None, None),
+        ("weight", "DDCI.LEGAL_INSTITUTIONS", 10.0, "%", 2026, None, None, None, None),
+        ("weight", "DDCI.PROACTIVITY", 20.0, "%", 2026, None, None, None, None),
+        ("target", "DDCI.PROACTIVITY", 6.9, "điểm", 2026, None, None, None, ">="),
+    ]
+
+
+def test_result_table_rank_and_change_belong_to_the_latest_year() -> None:
+    doc = _doc([
+        "KẾ HOẠCH Nâng cao Chỉ số PAPI phường Đông Hải năm 2026",
+        "Kết quả các nội dung của tỉnh như sau:",
+    ], tables=[[
+        ["TT", "Nội dung", "Điểm năm 2024", "Điểm năm 2025", "Tăng (+), giảm (-)", "Thứ hạng năm 2025"],
+        ["1", "Trách nhiệm giải trình với người dân", "4,21", "3,81", "-0,40", "51/63"],
+        ["2", "Cung ứng dịch vụ công", "7,02", "7,35", "+0,33", "12"],
+    ]])
+    got = [(s.index_code, s.value, s.year, s.rank, s.rank_of, s.change) for s in extract_scores(doc)]
+    assert got == [
+        ("PAPI.ACCOUNTABILITY", 4.21, 2024, None, None, None),
+        ("PAPI.ACCOUNTABILITY", 3.81, 2025, 51, 63, -0.4),
+        ("PAPI.PUBLIC_SERVICES", 7.02, 2024, None, None, None),
+        ("PAPI.PUBLIC_SERVICES", 7.35, 2025, 12, None, 0.33),
+    ]
+
+
+def test_result_table_takes_its_year_from_the_caption_and_skips_the_maximum() -> None:
+    doc = _doc([
+        "KẾ HOẠCH Nâng cao Chỉ số CCHC huyện Bảo Lâm năm 2026",
+        "Bảng 1. Điểm Chỉ số CCHC năm 2025 theo từng lĩnh vực",
+    ], tables=[[
+        ["STT", "Lĩnh vực", "Điểm tối đa", "Điểm đạt được", "Xếp hạng"],
+        ["1", "Cải cách tổ chức bộ máy hành chính", "8", "6,75", "3/14"],
+    ]])
+    got = [(s.kind, s.index_code, s.value, s.year, s.rank, s.rank_of) for s in extract_scores(doc)]
+    assert got == [("result", "PAR_INDEX.ORGANIZATION", 6.75, 2025, 3, 14)]
+
+
+def test_labels_run_together_and_role_marks() -> None:
+    doc = _doc([
+        "KẾ HOẠCH Nâng cao Chỉ số CCHC và Chỉ số SIPAS huyện Mường Khương năm 2026",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "Nâng cao chỉ số.",
+        "II. NHIỆM VỤ, GIẢI PHÁP",
+        "1. Cải cách tổ chức bộ máy hành chính",
+        "- Rà soát chức năng, nhiệm vụ các cơ quan chuyên môn.",
+        "- Cơ quan chủ trì: Phòng Nội vụ; Cơ quan phối hợp: Phòng Tư pháp. Thời gian thực hiện: trước ngày 31/8/2026.",
+        "2. Cải cách tài chính công",
+        "- Phòng Tài chính - Kế hoạch (chủ trì), Kho bạc Nhà nước huyện (phối hợp).",
+        "- Công khai dự toán, quyết toán ngân sách.",
+        "- Thời gian: 6 tháng cuối năm 2026.",
+        "3. Cải thiện Chỉ số SIPAS",
+        "Mục tiêu: nâng cao sự hài lòng.",
+        "Giao Văn phòng HĐND và UBND huyện chủ trì, phối hợp Trung tâm Văn hóa - Thông tin và Thể thao huyện"
+        " khảo sát sự hài lòng; các phòng phối hợp cung cấp thông tin.",
+        "Thời gian: Quý IV/2026.",
+    ])
+    rows = extract_assignments(doc)
+    got = [(r.section_no, r.index_code, r.lead_units, r.support_units, r.timing) for r in rows]
+    assert got == [
+        ("II.1", "PAR_INDEX.ORGANIZATION", ["Phòng Nội vụ"], ["Phòng Tư pháp"], "trước ngày 31/8/2026"),
+        ("II.2", "PAR_INDEX.PUBLIC_FINANCE", ["Phòng Tài chính - Kế hoạch"], ["Kho bạc Nhà nước huyện"],
+         "6 tháng cuối năm 2026"),
+        ("II.3", "SIPAS", ["Văn phòng HĐND và UBND"], ["Trung tâm Văn hóa - Thông tin và Thể thao"], "Quý IV/2026"),
+    ]
+    assert [(d.kind, d.date) for d in extract_deadlines(doc, rows)] == [
+        ("by_date", "2026-08-31"), ("by_month", "2026-12-31"), ("by_quarter", "2026-12-31")]
+
+
+def test_table_with_roman_groups_and_one_unit_column_with_marks() -> None:
+    doc = _doc([
+        "KẾ HOẠCH Nâng cao Chỉ số PAPI xã Nghĩa Lâm năm 2026",
+        "PHỤ LỤC",
+    ], tables=[[
+        ["STT", "Nội dung công việc", "Đơn vị thực hiện", "Thời hạn"],
+        ["I", "Công khai, minh bạch", "", ""],
+        ["1", "Niêm yết danh sách hộ nghèo", "Công chức Văn hóa - Xã hội (chủ trì); Trưởng các thôn (phối hợp)",
+         "Tháng 9/2026"],
+        ["2", "Công khai quy hoạch sử dụng đất", "Công chức Địa chính - Xây dựng", "Thường xuyên"],
+        ["II", "Quản trị môi trường", "", ""],
+        ["3", "Thu gom rác thải tại các thôn", "Hội Nông dân (chủ trì); Đoàn Thanh niên (phối hợp)", "Hằng tháng"],
+    ]])
+    got = [(r.index_code, r.lead_units, r.support_units) for r in extract_assignments(doc)]
+    assert got == [
+        ("PAPI.TRANSPARENCY", ["Công chức Văn hóa - Xã hội"], ["Trưởng các thôn"]),
+        ("PAPI.TRANSPARENCY", ["Công chức Địa chính - Xây dựng"], []),
+        ("PAPI.ENVIRONMENT", ["Hội Nông dân"], ["Đoàn Thanh niên Cộng sản Hồ Chí Minh"]),
+    ]
+
+
+def test_year_columns_are_results_before_the_plan_and_targets_from_it() -> None:
+    doc = _doc(["KẾ HOẠCH", "Nâng cao Chỉ số CCHC và Chỉ số SIPAS huyện Si Ma Cai năm 2026"], tables=[[
+        ["TT", "Chỉ số", "Năm 2025 (%)", "Năm 2026 (%)", "Xếp hạng"],
+        ["1", "Chỉ số hài lòng", "82,7", "86", "9/9"],
+    ]])
+    got = [(s.kind, s.index_code, s.value, s.unit, s.year, s.rank) for s in extract_scores(doc)]
+    assert got == [("result", "SIPAS", 82.7, "%", 2025, 9), ("target", "SIPAS", 86.0, "%", 2026, None)]
