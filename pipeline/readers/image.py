@@ -14,9 +14,13 @@ from .ocr import join_pages, layout_pages, ocr_images, require_tesseract
 def _frame_loader(path: Path, index: int) -> Callable[[], Image.Image]:
     def load() -> Image.Image:
         # Each loader opens its own handle: frames are OCR'd in parallel threads.
-        with Image.open(path) as im:
-            im.seek(index)
-            return ImageOps.exif_transpose(im).copy()  # phone photos carry their rotation in EXIF
+        try:
+            with Image.open(path) as im:
+                im.seek(index)
+                return ImageOps.exif_transpose(im).copy()  # phone photos carry their rotation in EXIF
+        except (OSError, EOFError, ValueError) as e:  # Pillow decodes lazily: truncated data fails here
+            raise ReadError("corrupt_file", f"{path.name} is a damaged or incomplete image ({e}); ask for "
+                            "the file again") from e
 
     return load
 

@@ -5,6 +5,9 @@ page, single-threaded (OMP_THREAD_LIMIT=1) and parallel across pages: Tesseract'
 much slower on small machines. Layout is rebuilt from the word geometry: two-column regions (the
 Decree 30 header, the "Nơi nhận" / signature block) are split at wide gaps, wrapped lines are
 re-joined into paragraphs, page numbers and stamp/signature debris are dropped.
+Before OCR a page is cleaned where needed (ocr_prep: uneven light, skew, small text); ruled
+tables are found on the image, their lines erased, and the words in their cells become table
+Blocks (ocr_tables), continued across page breaks like the text-PDF reader's tables.
 """
 from __future__ import annotations
 
@@ -28,6 +31,16 @@ from normalizers.vocab import repair_text
 from ..model import Block
 from ..resources import read_toml
 from . import ReadError
+from .ocr_prep import enlarge, flatten_light, straighten
+from .ocr_tables import (
+    PageGrid,
+    erase_rulings,
+    find_page_grids,
+    repair_numbering,
+    reread_cells,
+    table_block,
+)
+from .tables import Grid, append_table, same_columns
 
 DPI = 300  # measured (benchmarks/cer.py): 400 dpi took ~1.5x the time and raised CER 0.18% -> 0.23%
 LANG = "vie"
@@ -82,6 +95,7 @@ class PageOCR:
     width: int
     height: int
     lines: list[Line] = field(default_factory=list)
+    grids: list[PageGrid] = field(default_factory=list)  # ruled tables (their lines erased before OCR)
 
 
 # --- engine -----------------------------------------------------------------------------------
@@ -139,12 +153,12 @@ def _pgm(image: Image.Image) -> bytes:
     return header + image.tobytes()
 
 
-def run_tesseract(data: bytes) -> str:
+def run_tesseract(data: bytes, psm: str = PSM) -> str:
     """TSV of one page image (any format leptonica reads) from the tesseract CLI."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
         out = subprocess.run(
-            ["tesseract", "stdin", "stdout", "-l", LANG, "--psm", PSM, "tsv"],
+            ["tesseract", "stdin", "stdout", "-l", LANG, "--psm", psm, "tsv"],
             input=data, capture_output=True, env=env, timeout=TESS_TIMEOUT,
         )
     except subprocess.TimeoutExpired as e:
@@ -173,10 +187,27 @@ def parse_tsv(tsv: str) -> list[Line]:
 
 
 def ocr_page(page: int, load: Callable[[], Image.Image], slots: threading.Semaphore) -> PageOCR:
-    image = prepare(load())
+    # the skew estimate needs even light; the text size is known only after a first reading
+    image, grids = straighten(flatten_light(prepare(load())))
+    result = _read_page(page, image, grids, slots)
+    larger = enlarge(image, _unit(result.lines)) if result.lines else None
+    return _read_page(page, larger, find_page_grids(larger), slots) if larger is not None else result
+
+
+def _read_page(page: int, image: Image.Image, grids: list[PageGrid], slots: threading.Semaphore) -> PageOCR:
+    """The page read with its tables' lines erased, then its doubtful table cells read again."""
+    image = erase_rulings(image, grids)
     with slots:  # at most `workers` tesseract processes; the next page is prepared meanwhile
-        tsv = run_tesseract(_pgm(image))
-    return PageOCR(page, image.width, image.height, parse_tsv(tsv))
+        lines = parse_tsv(run_tesseract(_pgm(image)))
+        words = [w for line in lines for w in line.words]
+        for grid in grids:
+            reread_cells(image, grid, words, _read_block)
+    return PageOCR(page, image.width, image.height, lines, grids)
+
+
+def _read_block(image: Image.Image) -> list[Word]:
+    """Words of an image read as one uniform block of text (the strip of re-read table cells)."""
+    return [w for line in parse_tsv(run_tesseract(_pgm(image), psm="6")) for w in line.words]
 
 
 def ocr_images(
@@ -398,10 +429,45 @@ def _block(group: list[Line], page: int, page_width: int, unit: float) -> Block:
 
 
 def page_blocks(result: PageOCR, first_page: bool) -> list[Block]:
-    """Blocks of one OCR'd page in reading order: single-column runs are re-flowed into
-    paragraphs; a two-column region is read column by column (left, then right)."""
-    unit = _unit(result.lines)
-    lines = _drop_page_number(assign_columns(result.lines, unit), result.width, result.height)
+    """Blocks of one OCR'd page in reading order: ruled tables become table Blocks (their words
+    are not paragraphs too); single-column runs are re-flowed into paragraphs; a two-column
+    region is read column by column (left, then right)."""
+    grids = [pg.grid for pg in result.grids]
+    words = [w for line in result.lines for w in line.words]
+    tables = [(pg.grid.y0, table_block(pg, words, result.page, repair_text)) for pg in result.grids]
+    free = _outside(result.lines, grids)
+    unit = _unit(free or result.lines)
+    lines = _drop_page_number(assign_columns(free, unit), result.width, result.height)
+    cuts = sorted(y for y, _ in tables)
+    chunks: list[list[Line]] = []  # runs of lines between tables
+    for line in lines:
+        if not chunks or any(chunks[-1][-1].bottom <= c <= line.top for c in cuts):
+            chunks.append([])
+        chunks[-1].append(line)
+    items: list[tuple[float, list[Line] | Block]] = [(y, t) for y, t in tables if t.rows]
+    items += [(chunk[0].top, chunk) for chunk in chunks]
+    items.sort(key=lambda t: t[0])
+    out: list[Block] = []
+    for i, (_, item) in enumerate(items):
+        out += [item] if isinstance(item, Block) else _text_blocks(item, result, unit, first_page and i == 0)
+    return out
+
+
+def _outside(lines: list[Line], grids: list[Grid]) -> list[Line]:
+    """The lines without the words that sit inside a table."""
+    out = []
+    for line in lines:
+        keep = [w for w in line.words
+                if not any(g.contains((w.left + w.right) / 2, (w.top + w.bottom) / 2) for g in grids)]
+        if len(keep) == len(line.words):
+            out.append(line)
+        elif keep:
+            out.append(Line(keep))
+    return out
+
+
+def _text_blocks(lines: list[Line], result: PageOCR, unit: float, first: bool) -> list[Block]:
+    """Paragraphs and column regions of a run of lines (no table inside)."""
 
     def flow(run: list[Line]) -> list[Block]:
         return [_block(g, result.page, result.width, unit) for g in paragraphs(run, unit, result.width)]
@@ -413,7 +479,7 @@ def page_blocks(result: PageOCR, first_page: bool) -> list[Block]:
             blocks += flow(run)
             continue
         # The Decree 30 header is the document's first two-column region, before any body text.
-        is_header = first_page and not blocks
+        is_header = first and not blocks
         left = [line for line in run if line.column == 0]
         right = [line for line in run if line.column == 1]
         if is_header:
@@ -438,7 +504,9 @@ def _header_cells(lines: list[Line], column: int, page: int) -> list[Block]:
 
 def join_pages(per_page: dict[int, list[Block]]) -> list[Block]:
     """Pages in order as one block list; a paragraph cut by a page break (no sentence end, next
-    page starting in lower case) is re-joined and keeps the page where it starts."""
+    page starting in lower case) is re-joined and keeps the page where it starts; a table that
+    goes on at the top of the next page (same columns) is continued (repeated header rows,
+    read with OCR noise, dropped; a row split by the break joined)."""
     terminal = _rules()["terminal"]
     out: list[Block] = []
     for page in sorted(per_page):
@@ -452,5 +520,11 @@ def join_pages(per_page: dict[int, list[Block]]) -> list[Block]:
             ):
                 prev.text = f"{prev.text} {first.text}"
                 blocks = blocks[1:]
+            elif prev.kind == first.kind == "table" and same_columns(prev, first):
+                append_table(prev, first)
+                blocks = blocks[1:]
         out += blocks
+    for block in out:
+        if block.kind == "table":
+            repair_numbering(block)
     return out

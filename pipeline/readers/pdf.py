@@ -23,6 +23,7 @@ from pathlib import Path
 from ..model import Block, Cell, ReadResult
 from ..resources import read_toml
 from . import ReadError
+from .tables import Grid, Ruling, append_table, find_grids, same_columns
 from .text import ends_sentence, join_lines, starts_bullet, starts_paragraph
 
 PDFTOTEXT_TIMEOUT = 120
@@ -113,18 +114,6 @@ class Line:
 
 
 @dataclass
-class Ruling:
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-    @property
-    def horizontal(self) -> bool:
-        return (self.x1 - self.x0) >= (self.y1 - self.y0)
-
-
-@dataclass
 class PageLayout:
     number: int
     width: float
@@ -187,12 +176,19 @@ def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
             blocks = ocr_blocks[number]
             for b in blocks:
                 b.page = b.page or number
-            per_page.append((number, blocks, False))
+            per_page.append((number, blocks, bool(blocks) and blocks[-1].kind == "table"))  # a table may go on
     for page in text_pages:
         blocks, open_end = _PageReader(page, body_left, body_right).blocks()
         per_page.append((page.number, blocks, open_end))
     per_page.sort(key=lambda t: t[0])
-    return ReadResult(blocks=_join_pages(per_page), file_format="pdf", pages=n_pages,
+    blocks = _join_pages(per_page)
+    if ocr_blocks:
+        from .ocr_tables import repair_numbering
+
+        for block in blocks:
+            if block.kind == "table" and block.page in ocr_blocks:
+                repair_numbering(block)  # OCR misreads lone numbers ("7.1" as "Z1")
+    return ReadResult(blocks=blocks, file_format="pdf", pages=n_pages,
                       ocr=bool(ocr_blocks), ocr_confidence=confidence, warnings=warnings, lost_pages=lost)
 
 
@@ -589,114 +585,40 @@ def _header_cells(lines: list[Line], column: int, page: int) -> list[Block]:
 
 @dataclass
 class _Table:
-    xs: list[float]
-    ys: list[float]
+    grid: Grid
     rows: list[list[str]]
     bolds: list[list[bool]]
 
     @property
     def y0(self) -> float:
-        return self.ys[0]
+        return self.grid.y0
 
     def contains(self, w: Word) -> bool:
-        cx, cy = (w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2
-        return self.xs[0] - 1 <= cx <= self.xs[-1] + 1 and self.ys[0] - 1 <= cy <= self.ys[-1] + 1
+        return self.grid.contains((w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2)
 
     def block(self, page: int) -> Block:
         return Block("table", page=page, rows=[[Cell(t, bold=b) for t, b in zip(r, br, strict=True)]
                                                for r, br in zip(self.rows, self.bolds, strict=True)])
 
 
-def _cluster(values: list[float], tol: float = 2.0) -> list[float]:
-    out: list[float] = []
-    for v in sorted(values):
-        if out and v - out[-1] <= tol:
-            continue
-        out.append(v)
-    return out
-
-
 def _find_tables(page: PageLayout) -> list[_Table]:
-    hs = [r for r in page.rulings if r.horizontal and r.x1 - r.x0 > 5]
-    vs = [r for r in page.rulings if not r.horizontal and r.y1 - r.y0 > 5]
-    if len(hs) < 2 or len(vs) < 2:
-        return []
-    tables = []
-    for comp_h, comp_v in _components(hs, vs):
-        xs = _cluster([(v.x0 + v.x1) / 2 for v in comp_v])
-        ys = _cluster([(h.y0 + h.y1) / 2 for h in comp_h])
-        if len(xs) < 2 or len(ys) < 2 or (len(xs) - 1) * (len(ys) - 1) < 2:
-            continue
-        tables.append(_build_table(page, xs, ys, comp_h, comp_v))
-    return tables
+    return [_build_table(page, grid) for grid in find_grids(page.rulings)]
 
 
-def _components(hs: list[Ruling], vs: list[Ruling]) -> list[tuple[list[Ruling], list[Ruling]]]:
-    """Groups of horizontal and vertical rulings that touch each other (one grid each)."""
-    parent = list(range(len(hs) + len(vs)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, h in enumerate(hs):
-        for j, v in enumerate(vs):
-            if v.x0 - 2 <= h.x1 and h.x0 - 2 <= v.x1 and h.y0 - 2 <= v.y1 and v.y0 - 2 <= h.y1:
-                parent[find(i)] = find(len(hs) + j)
-    groups: dict[int, tuple[list[Ruling], list[Ruling]]] = {}
-    for i, h in enumerate(hs):
-        groups.setdefault(find(i), ([], []))[0].append(h)
-    for j, v in enumerate(vs):
-        groups.setdefault(find(len(hs) + j), ([], []))[1].append(v)
-    return [g for g in groups.values() if g[0] and g[1]]
-
-
-def _build_table(page: PageLayout, xs: list[float], ys: list[float], hs: list[Ruling],
-                 vs: list[Ruling]) -> _Table:
-    nr, nc = len(ys) - 1, len(xs) - 1
-
-    def has_v(x: float, y: float) -> bool:
-        return any(abs((v.x0 + v.x1) / 2 - x) <= 2 and v.y0 - 1 <= y <= v.y1 + 1 for v in vs)
-
-    def has_h(y: float, x: float) -> bool:
-        return any(abs((h.y0 + h.y1) / 2 - y) <= 2 and h.x0 - 1 <= x <= h.x1 + 1 for h in hs)
-
-    parent = list(range(nr * nc))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for r in range(nr):
-        ym = (ys[r] + ys[r + 1]) / 2
-        for c in range(nc):
-            xm = (xs[c] + xs[c + 1]) / 2
-            if c + 1 < nc and not has_v(xs[c + 1], ym):
-                parent[find(r * nc + c + 1)] = find(r * nc + c)
-            if r + 1 < nr and not has_h(ys[r + 1], xm):
-                parent[find((r + 1) * nc + c)] = find(r * nc + c)
+def _build_table(page: PageLayout, grid: Grid) -> _Table:
     cell_words: dict[int, list[Word]] = {}
     for w in page.words:
-        cx, cy = (w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2
-        if not (xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]):
-            continue
-        c = max(0, min(nc - 1, next((i for i in range(nc) if cx <= xs[i + 1]), nc - 1)))
-        r = max(0, min(nr - 1, next((i for i in range(nr) if cy <= ys[i + 1]), nr - 1)))
-        cell_words.setdefault(find(r * nc + c), []).append(w)
+        cell = grid.cell((w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2)
+        if cell is not None:
+            cell_words.setdefault(cell, []).append(w)
     texts: dict[int, tuple[str, bool]] = {}
-    for root, words in cell_words.items():
+    for cell, words in cell_words.items():
         lines = _group_lines(words)
         total = sum(len(w.text) for w in words) or 1
-        texts[root] = (join_lines([ln.text for ln in lines]),
+        texts[cell] = (join_lines([ln.text for ln in lines]),
                        sum(len(w.text) for w in words if w.bold) / total >= 0.6)
-    rows = [[texts.get(find(r * nc + c), ("", False))[0] for c in range(nc)] for r in range(nr)]
-    bolds = [[texts.get(find(r * nc + c), ("", False))[1] for c in range(nc)] for r in range(nr)]
-    keep = [i for i, row in enumerate(rows) if any(row)]
-    return _Table(xs, ys, [rows[i] for i in keep], [bolds[i] for i in keep])
+    rows = grid.rows(texts, ("", False), lambda v: bool(v[0]))
+    return _Table(grid, [[t for t, _ in r] for r in rows], [[b for _, b in r] for r in rows])
 
 
 # --- across pages ----------------------------------------------------------------------------
@@ -709,8 +631,8 @@ def _join_pages(per_page: list[tuple[int, list[Block], bool]]) -> list[Block]:
         for k, block in enumerate(blocks):
             last = out[-1] if out else None
             if k == 0 and last is not None and prev_open:
-                if block.kind == "table" and last.kind == "table" and _same_columns(last, block):
-                    _append_table(last, block)
+                if block.kind == "table" and last.kind == "table" and same_columns(last, block):
+                    append_table(last, block)
                     continue
                 if (block.kind == last.kind == "paragraph" and block.bold == last.bold
                         and not starts_paragraph(block.text) and not starts_bullet(block.text)
@@ -720,26 +642,3 @@ def _join_pages(per_page: list[tuple[int, list[Block], bool]]) -> list[Block]:
             out.append(block)
         prev_open = open_end
     return out
-
-
-def _same_columns(a: Block, b: Block) -> bool:
-    return bool(a.rows and b.rows) and len(a.rows[0]) == len(b.rows[0])
-
-
-def _append_table(table: Block, more: Block) -> None:
-    """Continue `table` with the rows of its next-page part: drop the repeated header rows, join
-    a row that the page break split (first cell empty), fill vertically merged cells."""
-    rows = list(more.rows or [])
-    head = [[c.text for c in r] for r in (table.rows or [])[:3]]
-    while rows and head and [c.text for c in rows[0]] in head:
-        rows.pop(0)
-    assert table.rows is not None
-    if rows and table.rows and not rows[0][0].text:
-        cont, prev = rows.pop(0), table.rows[-1]
-        if any(c.text[:1].islower() for c in cont if c.text):
-            for pc, cc in zip(prev, cont, strict=False):
-                if cc.text:
-                    pc.text = join_lines([pc.text, cc.text])
-        else:
-            table.rows.append([Cell(cc.text or pc.text, bold=cc.bold) for pc, cc in zip(prev, cont, strict=False)])
-    table.rows.extend(rows)
