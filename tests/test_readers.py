@@ -356,3 +356,30 @@ def test_mixed_pdf_keeps_page_order_and_ocr_flags(tmp_path: Path, monkeypatch):
     assert [b.text for b in result.blocks if b.page == 2] == ["V. TRANG QUÉT 2"]
     result = read_file(path, ocr="never")
     assert {b.page for b in result.blocks} == {1, 3} and "2" in result.warnings[0]
+
+
+def test_text_pdf_blank_and_short_pages_are_not_sent_to_ocr(tmp_path: Path) -> None:
+    """A page break that leaves a page empty, and a page holding one heading, are plain text
+    pages: no OCR, nothing reported lost."""
+    import subprocess
+
+    import docx
+    from docx.enum.text import WD_BREAK
+
+    from pipeline.run import process_file
+
+    d = docx.Document()
+    for line in ["KẾ HOẠCH", "Thực hiện cải thiện chỉ số DDCI năm 2024", "I. MỤC ĐÍCH, YÊU CẦU",
+                 "Nâng cao chất lượng điều hành kinh tế của địa phương."]:
+        d.add_paragraph(line)
+    d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    d.add_paragraph("II. TỔ CHỨC THỰC HIỆN")
+    d.save(str(tmp_path / "plan.docx"))
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "plan.docx")],
+                   capture_output=True, timeout=180, check=True)
+    result = process_file(tmp_path / "plan.pdf", tmp_path)
+    assert (result.document.pages, result.document.status, result.document.ocr) == (3, "ok", False)
+    assert result.errors == []
+    assert [s.kind for s in result.sections] == ["preamble", "purpose", "implementation"]

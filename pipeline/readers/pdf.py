@@ -142,8 +142,16 @@ def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
         n_pages = len(pdf)
         pages = _poppler_words(path, n_pages)
         usable = {p.number for p in pages if text_is_usable(" ".join(w.text for w in p.words))}
+        blank: set[int] = set()
+        for p in pages:
+            if p.number not in usable and not _has_images(pdf, p.number):
+                text = " ".join(w.text for w in p.words).strip()
+                if (not text or _patterns()[0].match(text)) and not _page_is_damaged(path, p.number):
+                    blank.add(p.number)  # an empty page of a text PDF: nothing to read, nothing lost
+                elif text and _clean_short_text(text):
+                    usable.add(p.number)  # a short page ("II. TỔ CHỨC THỰC HIỆN"), not a scan
         to_ocr = list(range(1, n_pages + 1)) if ocr == "always" else [
-            p for p in range(1, n_pages + 1) if p not in usable]
+            p for p in range(1, n_pages + 1) if p not in usable and p not in blank]
         warnings: list[str] = []
         skipped: list[int] = []
         ocr_blocks: dict[int, list[Block]] = {}
@@ -190,6 +198,36 @@ def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
                 repair_numbering(block)  # OCR misreads lone numbers ("7.1" as "Z1")
     return ReadResult(blocks=blocks, file_format="pdf", pages=n_pages,
                       ocr=bool(ocr_blocks), ocr_confidence=confidence, warnings=warnings, lost_pages=lost)
+
+
+def _has_images(pdf, number: int) -> bool:
+    """Whether a page holds a picture (a scan, a photo): only such pages, or pages whose text
+    layer is garbage, are worth OCR."""
+    import pypdfium2.raw as raw
+
+    try:
+        return any(True for _ in pdf[number - 1].get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE]))
+    except Exception:  # a damaged page: let the OCR path report it
+        return True
+
+
+def _page_is_damaged(path: Path, number: int) -> bool:
+    """Whether poppler reports errors reading this one page (a content stream that cannot be
+    decoded looks just like an empty page otherwise). Only asked for pages that came out empty."""
+    exe = shutil.which("pdftotext")
+    try:
+        proc = subprocess.run([exe or "pdftotext", "-f", str(number), "-l", str(number), str(path), "-"],
+                              capture_output=True, timeout=PDFTOTEXT_TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return True
+    return b"Error" in proc.stderr
+
+
+def _clean_short_text(text: str) -> bool:
+    """Too short for text_is_usable's statistics, but plainly text: no replacement or private
+    glyphs, no letters outside Vietnamese."""
+    s = "".join(unicodedata.normalize("NFC", text).split())
+    return all(c.isascii() or c in _VIET_MARKED or _is_punct(c) for c in s)
 
 
 def _open(path: Path):
