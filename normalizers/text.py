@@ -111,7 +111,7 @@ def normalize_text(raw: str) -> str:
 _FOLD_SPACES = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)  # bounded: a worker's memory stays flat over thousands of plans
 def fold(s: str) -> str:
     """Accent-insensitive key: lowercase, no diacritics (đ -> d), single spaces, stripped."""
     d = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
