@@ -145,6 +145,12 @@ def _closest_abbr(key: str, keys: list[str]) -> str | None:
     return found[0] if found else None
 
 
+@lru_cache(maxsize=512)
+def _names_near(length: int) -> list[str]:
+    """Catalog names within two letters of `length`, in catalog order (ties resolve as before)."""
+    return [k for k in _catalog().names if abs(len(k) - length) <= 2]
+
+
 def _lookup_fuzzy(text: str, level: str | None) -> Unit | None:
     cat = _catalog()
     if _looks_abbreviated(text):
@@ -154,8 +160,7 @@ def _lookup_fuzzy(text: str, level: str | None) -> Unit | None:
     if len(key) < 8:
         return None
     # typos change a few letters; a missing head word ("Sở …") is a different unit
-    near = [k for k in cat.names if abs(len(k) - len(key)) <= 2]
-    found = process.extractOne(key, near, scorer=fuzz.ratio, score_cutoff=NAME_FUZZY)
+    found = process.extractOne(key, _names_near(len(key)), scorer=fuzz.ratio, score_cutoff=NAME_FUZZY)
     return _pick(cat.names[found[0]], level) if found else None
 
 

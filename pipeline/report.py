@@ -41,6 +41,10 @@ FACTS = ("title", "doc_type", "doc_number", "doc_symbol", "issuer", "admin_level
 
 
 def _clip(text: str) -> str:
+    # spans can be whole sections: collapse the whitespace of a head that surely holds the clip
+    head = _SPACES.sub(" ", text[: 4 * EVIDENCE_MAX]).lstrip()
+    if len(head) > EVIDENCE_MAX + 1:  # single spaces: a letter lies beyond the clip, so it is cut
+        return head[: EVIDENCE_MAX - 1] + "…"
     text = _SPACES.sub(" ", text).strip()
     return text if len(text) <= EVIDENCE_MAX else text[: EVIDENCE_MAX - 1] + "…"
 

@@ -17,6 +17,7 @@ import re
 import shutil
 import statistics
 import subprocess
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -154,13 +155,17 @@ def _pgm(image: Image.Image) -> bytes:
 
 
 def run_tesseract(data: bytes, psm: str = PSM) -> str:
-    """TSV of one page image (any format leptonica reads) from the tesseract CLI."""
+    """TSV of one page image (any format leptonica reads) from the tesseract CLI. The image goes
+    through a temporary file: tesseract reads stdin a byte at a time (measured: +7% per page)."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
-        out = subprocess.run(
-            ["tesseract", "stdin", "stdout", "-l", LANG, "--psm", psm, "tsv"],
-            input=data, capture_output=True, env=env, timeout=TESS_TIMEOUT,
-        )
+        with tempfile.TemporaryDirectory(prefix="vnplan-ocr-") as tmp:
+            src = Path(tmp) / "page"
+            src.write_bytes(data)
+            out = subprocess.run(
+                ["tesseract", str(src), "stdout", "-l", LANG, "--psm", psm, "tsv"],
+                capture_output=True, env=env, timeout=TESS_TIMEOUT,
+            )
     except subprocess.TimeoutExpired as e:
         raise ReadError("ocr_timeout", f"tesseract took more than {TESS_TIMEOUT}s on a page", "ocr") from e
     if out.returncode != 0:

@@ -48,7 +48,10 @@ def dark_mask(gray: np.ndarray) -> np.ndarray:
 
 
 def otsu_threshold(gray: np.ndarray) -> int:
-    hist = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
+    if gray.dtype == np.uint8 and gray.ndim == 2:  # PIL counts 8-bit pixels ~5x faster than bincount
+        hist = np.asarray(Image.fromarray(gray).histogram(), dtype=np.float64)
+    else:
+        hist = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
     levels = np.arange(256)
     w0 = np.cumsum(hist)
     m0 = np.cumsum(hist * levels)
@@ -65,8 +68,31 @@ def otsu_threshold(gray: np.ndarray) -> int:
 def long_runs(mask: np.ndarray, k: int) -> np.ndarray:
     """Pixels that lie in a run of at least k consecutive True values along axis 1."""
     h, w = mask.shape
+    out = np.zeros_like(mask)
     if k > w:
-        return np.zeros_like(mask)
+        return out
+    rows = _run_rows(mask, k)
+    if rows.size:
+        out[rows] = _long_runs(mask[rows], k)
+    return out
+
+
+def _run_rows(mask: np.ndarray, k: int) -> np.ndarray:
+    """Rows that may hold a run of k: a run covers at least k // step consecutive samples of
+    every step-th column (exact pre-filter; on text pages few rows pass, so the full-resolution
+    pass below runs on a handful of rows instead of the whole page)."""
+    step = max(1, k // 8)
+    n = k // step
+    sub = mask[:, ::step]
+    if n > sub.shape[1]:
+        return np.flatnonzero(np.zeros(mask.shape[0], dtype=bool))
+    c = np.zeros((sub.shape[0], sub.shape[1] + 1), dtype=np.int32)
+    np.cumsum(sub, axis=1, out=c[:, 1:])
+    return np.flatnonzero(((c[:, n:] - c[:, :-n]) == n).any(axis=1))
+
+
+def _long_runs(mask: np.ndarray, k: int) -> np.ndarray:
+    h, w = mask.shape
     c = np.zeros((h, w + 1), dtype=np.int32)
     np.cumsum(mask, axis=1, out=c[:, 1:])
     full = (c[:, k:] - c[:, :-k]) == k  # window [x, x+k) all dark; shape (h, w-k+1)

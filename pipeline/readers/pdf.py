@@ -10,7 +10,9 @@ paragraphs. Pages without a usable text layer go to OCR.
 """
 from __future__ import annotations
 
+import bisect
 import html
+import itertools
 import re
 import shutil
 import statistics
@@ -346,10 +348,13 @@ def _assign_fonts(page: PageLayout) -> None:
     fonts = sorted(page.fonts, key=lambda f: f[1])
     if not fonts:
         return
+    tops = [f[1] for f in fonts]
+    tallest = max(f[3] - f[1] for f in fonts)
     for w in page.words:
         cx, cy = (w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2
         best = None
-        for fx0, fy0, fx1, fy1, bold, italic in fonts:
+        # boxes starting above cy - tallest end above cy: skip them by bisection
+        for fx0, fy0, fx1, fy1, bold, italic in itertools.islice(fonts, bisect.bisect_left(tops, cy - tallest), None):
             if fy0 > cy:
                 break
             if fy1 >= cy and fx0 - 1 <= cx <= fx1 + 1:
