@@ -137,7 +137,17 @@ class _FoldTable(dict):
 _FOLD_TABLE = _FoldTable()
 
 
+_LAST_FOLD: tuple[str, str] = ("", "")  # (text, folded) of the last long text
+
+
 def fold_same_length(text: str) -> str:
     """Lowercase, accent-free copy of `text` with the same length, so regex match offsets on
     the folded copy are offsets into `text` (fold() collapses spaces and cannot promise that)."""
-    return text.translate(_FOLD_TABLE)
+    global _LAST_FOLD
+    last = _LAST_FOLD
+    if text is last[0]:  # the same string object: several extractors fold one document's text
+        return last[1]
+    folded = text.translate(_FOLD_TABLE)
+    if len(text) > 2000:
+        _LAST_FOLD = (text, folded)
+    return folded

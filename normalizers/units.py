@@ -185,15 +185,29 @@ def resolve_unit(raw: str, level: str | None = None,
                  abbreviations: dict[str, str] | None = None, fuzzy: bool = True) -> Unit | None:
     """The catalog unit a phrase names, or None. An abbreviation the plan defines is expanded
     first, and its expansion must then match the catalog exactly (the plan's meaning wins)."""
+    if abbreviations:
+        forms = _phrase_forms(raw)
+        expanded = _expand(forms[1], abbreviations) if forms else None
+        if expanded is not None:
+            return _resolve(expanded, level, False)
+    return _resolve(raw, level, fuzzy)
+
+
+def _phrase_forms(raw: str) -> tuple[str, list[str]] | None:
+    """(core without a post prefix, the forms to look up), or None for an empty phrase."""
     text = _clean(raw)
     if not text:
         return None
     core, _ = _strip_post_prefix(text)
-    forms = _forms(core) + ([text] if core != text else [])
-    if abbreviations:
-        expanded = _expand(forms, abbreviations)
-        if expanded is not None:
-            return resolve_unit(expanded, level, fuzzy=False)
+    return core, _forms(core) + ([text] if core != text else [])
+
+
+@lru_cache(maxsize=8192)  # bounded; unit phrases recur within and across plans
+def _resolve(raw: str, level: str | None, fuzzy: bool) -> Unit | None:
+    found = _phrase_forms(raw)
+    if not found:
+        return None
+    core, forms = found
     for lookup in (_lookup_exact, _lookup_fuzzy) if fuzzy else (_lookup_exact,):
         for form in forms:
             unit = lookup(form, level)
@@ -291,6 +305,11 @@ def split_units(text: str, level: str | None = None) -> list[str]:
     """Unit phrases of a lead/support list, with a list's "Công chức" prefix carried to each post:
     'Các công chức Văn hóa - xã hội, Tư pháp - hộ tịch' -> ['Công chức Văn hóa - xã hội',
     'Công chức Tư pháp - hộ tịch']."""
+    return list(_split_units(text, level))
+
+
+@lru_cache(maxsize=4096)  # bounded; extractors split the same lists more than once
+def _split_units(text: str, level: str | None) -> tuple[str, ...]:
     text = _SPACES.sub(" ", text).strip()
     items: list[str] = []
     for chunk in _split_top(text, ";\n+"):
@@ -318,7 +337,7 @@ def split_units(text: str, level: str | None = None) -> list[str]:
         elif _starts_with_head(item):
             carry = False
         out.append(item)
-    return out
+    return tuple(out)
 
 
 _ABBR_PAREN = re.compile(r"\(([^()]{1,60})\)")

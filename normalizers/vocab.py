@@ -23,6 +23,7 @@ import importlib.util
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
@@ -43,6 +44,7 @@ _OCR_CONFUSIONS = (("II", "H"), ("ur", "ư"), ("or", "ơ"), ("Ur", "Ư"), ("Or",
 # triples from 6 words on (short, common heads such as "chỉ số" would match too often).
 _ANCHORS = {3: (0, 2), 4: (0, 1), 5: (0, 1), 6: (0, 1, 2)}
 _ANCHOR_SET = tuple(set(_ANCHORS.values()))
+_ANCHOR_GETTERS = tuple((off, itemgetter(*off)) for off in _ANCHOR_SET)  # words at the offsets, as a tuple
 
 
 @dataclass
@@ -185,6 +187,12 @@ def _is_noise(token: str) -> bool:
 
 def _phrase_repairs(text: str, toks: list[re.Match[str]], words: list[str]) -> dict[int, str]:
     v = _vocab()
+    heads = v.anchor_heads
+    # Most texts hold no anchor word and no noise word: skip them before any alignment work.
+    is_head = [w in heads for w in words]
+    noisy = [_is_noise(m.group()) for m in toks]
+    if not any(is_head) and not any(noisy):
+        return {}
     spans = [m.span() for m in toks]
     linked = [text[a[1]:b[0]] in _LINKS for a, b in zip(spans, spans[1:], strict=False)]
     linked.append(False)
@@ -194,15 +202,15 @@ def _phrase_repairs(text: str, toks: list[re.Match[str]], words: list[str]) -> d
         if fix:
             found.setdefault(fix[0], set()).add(fix[1])
 
-    heads, n_words = v.anchor_heads, len(words)
-    for k, w in enumerate(words):
-        if w in heads:
+    n_words = len(words)
+    for k in range(n_words):
+        if is_head[k]:
             window = words[k:k + 3]
-            for off in _ANCHOR_SET:
+            for off, at in _ANCHOR_GETTERS:
                 if off[-1] < len(window) and all(linked[k:k + off[-1]]):
-                    for ph, i in v.anchors.get((off, tuple(window[o] for o in off)), ()):
+                    for ph, i in v.anchors.get((off, at(window)), ()):
                         add(_phrase_fix(words, linked, k - i, ph))
-        if _is_noise(toks[k].group()):
+        if noisy[k]:
             # A noise word: align every phrase that contains one of its neighbours.
             for n in (k - 1, k + 1):
                 for ph, i in v.by_word.get(words[n], ()) if 0 <= n < n_words else ():

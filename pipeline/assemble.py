@@ -30,15 +30,30 @@ def assemble(doc: PlanDoc) -> PlanDoc:
         return start, pos
 
     _decode_legacy(doc.blocks)
+    # Per document: headers, footers and cells repeat, and each text is normalized once.
+    normalized: dict[str, str] = {}
+    cleaned: dict[str, str] = {}
+
+    def norm(raw: str) -> str:
+        if raw not in normalized:
+            normalized[raw] = normalize_text(raw)
+        return normalized[raw]
+
     # A plan's own abbreviation ("Văn phòng - Tổng hợp (VPTH)") is not a typo of a known one.
-    defined = frozenset(plan_abbreviations("\n".join(normalize_text(b.text) for b in doc.blocks if b.text)))
+    defined = frozenset(plan_abbreviations("\n".join(norm(b.text) for b in doc.blocks if b.text)))
+
+    def clean(raw: str) -> str:
+        if raw not in cleaned:
+            cleaned[raw] = repair_text(norm(raw), defined)
+        return cleaned[raw]
+
     for block in doc.blocks:
         if block.page is not None and (not page_starts or page_starts[-1][1] != block.page):
             page_starts.append((pos, block.page))
         if block.kind == "page_break":
             continue
         if block.kind != "table":
-            block.text = repair_text(normalize_text(block.text), defined)
+            block.text = clean(block.text)
             if not block.text:
                 continue
         elif not block.rows:
@@ -55,7 +70,7 @@ def assemble(doc: PlanDoc) -> PlanDoc:
                 for c, cell in enumerate(row):
                     if c:
                         emit(CELL_SEP)
-                    cell.text = repair_text(normalize_text(cell.text), defined)
+                    cell.text = clean(cell.text)
                     cell.start, cell.end = emit(cell.text)
                 block.row_spans.append((row_start, pos))
             block.end = pos

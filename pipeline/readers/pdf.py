@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import html
 import itertools
+import operator
 import re
 import shutil
 import statistics
@@ -37,6 +38,9 @@ _VIET_MARKED = set(
     "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ"
 )
 
+_BAD_CHAR = re.compile("[\ufffd\ue000-\uf8ff\x00-\x1f\x7f-\x9f]")  # replacement, private use, controls
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
 
 def text_is_usable(text: str) -> bool:
     """True when a page's text layer is real Vietnamese text (not empty, not mojibake from
@@ -44,17 +48,17 @@ def text_is_usable(text: str) -> bool:
     s = "".join(unicodedata.normalize("NFC", text).split())
     if len(s) < 10:
         return False
-    bad = sum(1 for c in s if c == "\ufffd" or "\ue000" <= c <= "\uf8ff" or ord(c) < 32 or 0x7f <= ord(c) < 0xa0)
+    bad = len(_BAD_CHAR.findall(s))
     if bad > 0.02 * len(s):
         return False
-    letters = [c for c in s if c.isalpha()]
-    if len(letters) < 20:  # a page of figures: usable if it is digits and punctuation
-        return sum(c.isdigit() for c in s) >= 0.3 * len(s)
-    foreign = sum(1 for c in s if ord(c) >= 0x80 and c not in _VIET_MARKED and not _is_punct(c))
+    letters = sum(map(str.isalpha, s))
+    if letters < 20:  # a page of figures: usable if it is digits and punctuation
+        return sum(map(str.isdigit, s)) >= 0.3 * len(s)
+    foreign = sum(1 for c in _NON_ASCII.findall(s) if c not in _VIET_MARKED and not _is_punct(c))
     if foreign > 0.03 * len(s):
         return False
-    marked = sum(1 for c in letters if c in _VIET_MARKED)
-    return len(letters) < 200 or marked >= 0.03 * len(letters)
+    marked = sum(map(_VIET_MARKED.__contains__, s))  # every marked character is a letter
+    return letters < 200 or marked >= 0.03 * letters
 
 
 def _is_punct(c: str) -> bool:
@@ -78,6 +82,16 @@ class Word:
         return self.y1 - self.y0
 
 
+_X0 = operator.attrgetter("x0")
+
+
+def _median(values: list[float]) -> float:
+    """statistics.median of a non-empty list, without its generic overhead."""
+    data = sorted(values)
+    i = len(data) // 2
+    return data[i] if len(data) % 2 else (data[i - 1] + data[i]) / 2
+
+
 @dataclass
 class Line:
     words: list[Word]
@@ -90,11 +104,12 @@ class Line:
         self.refresh()
 
     def refresh(self) -> None:
-        self.words.sort(key=lambda w: w.x0)
-        self.x0 = min(w.x0 for w in self.words)
-        self.x1 = max(w.x1 for w in self.words)
-        self.y0 = min(w.y0 for w in self.words)
-        self.y1 = max(w.y1 for w in self.words)
+        words = self.words
+        words.sort(key=_X0)
+        self.x0 = words[0].x0  # sorted by x0
+        self.x1 = max([w.x1 for w in words])
+        self.y0 = min([w.y0 for w in words])
+        self.y1 = max([w.y1 for w in words])
 
     @property
     def text(self) -> str:
@@ -102,7 +117,7 @@ class Line:
 
     @property
     def height(self) -> float:
-        return statistics.median(w.height for w in self.words)
+        return _median([w.y1 - w.y0 for w in self.words])  # hot: asked for every pair of lines
 
     @property
     def bold(self) -> bool:
@@ -308,17 +323,20 @@ def _add_fonts_and_rulings(pdf, page: PageLayout) -> None:
     import ctypes
 
     import pypdfium2.raw as raw
+    from pypdfium2 import PdfiumError
 
     pg = pdf[page.number - 1]
     try:
         _, _, _, top = pg.get_cropbox()
         buf = ctypes.create_string_buffer(128)
         names: dict[int, tuple[bool, bool]] = {}
-        for obj in pg.get_objects(max_depth=3):
-            left, bottom, right, otop = obj.get_bounds()
-            box = (left, top - otop, right, top - bottom)
-            if obj.type == raw.FPDF_PAGEOBJ_TEXT:
-                font = raw.FPDFTextObj_GetFont(obj.raw)
+        left, bottom, right, otop = (ctypes.c_float() for _ in range(4))
+        for obj, kind in _page_objects(pg.raw, 3):
+            if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, otop):
+                raise PdfiumError("Failed to locate pageobject.")
+            box = (left.value, top - otop.value, right.value, top - bottom.value)
+            if kind == raw.FPDF_PAGEOBJ_TEXT:
+                font = raw.FPDFTextObj_GetFont(obj)
                 key = ctypes.cast(font, ctypes.c_void_p).value or 0
                 if key not in names:
                     raw.FPDFFont_GetBaseFontName(font, buf, 128)
@@ -327,11 +345,32 @@ def _add_fonts_and_rulings(pdf, page: PageLayout) -> None:
                     names[key] = ("bold" in name or "black" in name or "heavy" in name or "semibold" in name
                                   or weight >= 600, "italic" in name or "oblique" in name)
                 page.fonts.append((*box, *names[key]))
-            elif obj.type == raw.FPDF_PAGEOBJ_PATH:
-                page.rulings.extend(_path_rulings(box, raw.FPDFPath_CountSegments(obj.raw)))
+            elif kind == raw.FPDF_PAGEOBJ_PATH:
+                page.rulings.extend(_path_rulings(box, raw.FPDFPath_CountSegments(obj)))
     finally:
         pg.close()
     _assign_fonts(page)
+
+
+def _page_objects(page_raw, max_depth: int, form=None, level: int = 0):
+    """(raw object, type) of a page's objects in PdfPage.get_objects order (form XObjects entered
+    up to `max_depth`), without building a Python helper object per object."""
+    import pypdfium2.raw as raw
+    from pypdfium2 import PdfiumError
+
+    count, get, parent = ((raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, form) if form
+                          else (raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, page_raw))
+    n = count(parent)
+    if n < 0:
+        raise PdfiumError("Failed to get number of pageobjects.")
+    for i in range(n):
+        obj = get(parent, i)
+        if not obj:
+            raise PdfiumError("Failed to get pageobject.")
+        kind = raw.FPDFPageObj_GetType(obj)
+        yield obj, kind
+        if kind == raw.FPDF_PAGEOBJ_FORM and level < max_depth - 1:
+            yield from _page_objects(page_raw, max_depth, obj, level + 1)
 
 
 def _path_rulings(box: tuple[float, float, float, float], n_segments: int) -> list[Ruling]:
@@ -346,8 +385,8 @@ def _path_rulings(box: tuple[float, float, float, float], n_segments: int) -> li
 
 def _assign_fonts(page: PageLayout) -> None:
     fonts = sorted(page.fonts, key=lambda f: f[1])
-    if not fonts:
-        return
+    if not any(f[4] or f[5] for f in fonts):
+        return  # no bold or italic text object: every word keeps its plain default
     tops = [f[1] for f in fonts]
     tallest = max(f[3] - f[1] for f in fonts)
     for w in page.words:
@@ -396,7 +435,7 @@ def _group_lines(words: list[Word]) -> list[Line]:
 
 
 def _drop_footnote_marks(line: Line) -> None:
-    if len(line.words) < 2:
+    if len(line.words) < 2 or not any(_FOOTNOTE_MARK.match(w.text) for w in line.words[1:]):
         return
     h = statistics.median(w.height for w in line.words)
     kept = [line.words[0]] + [w for w in line.words[1:]

@@ -8,6 +8,7 @@ rows with no text at all are dropped.
 """
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -109,8 +110,9 @@ class Grid:
         if not (xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]):
             return None
         nr, nc = len(ys) - 1, len(xs) - 1
-        c = next((i for i in range(nc) if cx <= xs[i + 1]), nc - 1)
-        r = next((i for i in range(nr) if cy <= ys[i + 1]), nr - 1)
+        # the first column (row) whose right (bottom) line is at or past the point; xs, ys are sorted
+        c = min(bisect.bisect_left(xs, cx, 1) - 1, nc - 1)
+        r = min(bisect.bisect_left(ys, cy, 1) - 1, nr - 1)
         return self._find(r * nc + c)
 
     def rows(self, values: dict[int, T], empty: T, has_text: Callable[[T], bool]) -> list[list[T]]:

@@ -6,6 +6,7 @@ copy of every table with one view per table."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import shutil
 import tempfile
@@ -15,6 +16,7 @@ from typing import Any, get_type_hints
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .. import rows
@@ -119,20 +121,25 @@ def safe_cell(value: Any) -> Any:
 
 def to_csv_frame(table: pa.Table) -> pd.DataFrame:
     """All cells as text: lists joined, booleans true/false, numbers as written by Python,
-    then formula-safe (a negative number would otherwise start with '-')."""
-    df = table.to_pandas()
-    for field in table.schema:
-        col = df[field.name]
-        if pa.types.is_list(field.type):
-            col = col.map(lambda v: LIST_JOIN.join(v) if v is not None else "")
-        elif pa.types.is_boolean(field.type):
-            col = col.map(lambda v: "" if v is None or pd.isna(v) else ("true" if v else "false"))
-        elif pa.types.is_integer(field.type):
-            col = col.astype("Int64").map(lambda v: "" if pd.isna(v) else str(v))
-        else:
-            col = col.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
-        df[field.name] = col.map(safe_cell)
-    return df
+    then formula-safe (a negative number would otherwise start with '-'). Vectorised in Arrow
+    except floats, whose Python repr Arrow's cast does not reproduce ("1.0", not "1")."""
+    return pd.DataFrame({field.name: _csv_text(table.column(field.name), field.type).to_pandas()
+                         for field in table.schema}, columns=table.column_names)
+
+
+def _csv_text(col: pa.ChunkedArray, typ: pa.DataType) -> pa.ChunkedArray:
+    if pa.types.is_list(typ):
+        text = pc.binary_join(col, LIST_JOIN)
+    elif pa.types.is_boolean(typ):
+        text = pc.if_else(col, "true", "false")
+    elif pa.types.is_integer(typ) or pa.types.is_string(typ) or pa.types.is_large_string(typ):
+        text = pc.cast(col, pa.string())
+    else:
+        text = pa.chunked_array([pa.array([None if v is None or v != v else str(v) for v in col.to_pylist()],
+                                          pa.string())])  # v != v: NaN, written empty like a null
+    text = pc.fill_null(text, "")
+    formula = functools.reduce(pc.or_, [pc.starts_with(text, start) for start in FORMULA_START])
+    return pc.if_else(formula, pc.binary_join_element_wise("'", text, ""), text)
 
 
 def write_tables(out_dir: Path, tables: dict[str, pa.Table]) -> None:
