@@ -31,3 +31,27 @@ def processed(name: str):
 
     path = corpus_file(name)
     return process_file(path, path.parent)
+
+
+def text_plan(text: str):
+    """A segmented PlanDoc with one paragraph per non-empty line (an unreflowed TXT), for
+    synthetic plans written in the tests."""
+    from pipeline.assemble import assemble
+    from pipeline.model import Block, PlanDoc
+    from pipeline.segment import segment
+
+    blocks = [Block("paragraph", ln) for ln in text.strip().splitlines() if ln.strip()]
+    return segment(assemble(PlanDoc("t", "t.txt", "t.txt", "0" * 64, "txt", blocks)))
+
+
+def ingest_corpus(base: Path, names: tuple[str, ...]) -> Path:
+    """Ingest copies of some corpus files into base/out (one worker) and return base/out."""
+    import shutil
+
+    from pipeline.ingest import ingest
+
+    (base / "in").mkdir()
+    for name in names:
+        shutil.copy(corpus_file(name), base / "in" / name)
+    ingest(base / "in", base / "out", workers=1, progress=False)
+    return base / "out"

@@ -5,12 +5,9 @@ import pytest
 
 from extractors.people import extract_people
 from normalizers.text import fold
-from pipeline.assemble import assemble
-from pipeline.model import Block, PlanDoc
-from pipeline.readers import ReadError
+from pipeline.model import PlanDoc
 from pipeline.rows import PersonRow
-from pipeline.segment import segment
-from tests.conftest import plan
+from tests.conftest import plan, text_plan
 
 
 def _people(doc: PlanDoc) -> dict[str, PersonRow]:
@@ -20,21 +17,11 @@ def _people(doc: PlanDoc) -> dict[str, PersonRow]:
     return {r.name: r for r in rows}
 
 
-def _doc(text: str) -> PlanDoc:
-    blocks = [Block("paragraph", ln) for ln in text.strip().splitlines() if ln.strip()]
-    return segment(assemble(PlanDoc("t", "t.txt", "t.txt", "0" * 64, "txt", blocks)))
-
-
-def _load(name: str) -> PlanDoc:
-    try:
-        return plan(name)
-    except (ReadError, ImportError) as exc:
-        pytest.skip(f"{name}: {exc}")
 
 
 @pytest.mark.parametrize("name", ["hong-phong-2023.md", "hong-phong-2023.docx"])
 def test_hong_phong_variants_merged(name: str) -> None:
-    people = _people(_load(name))
+    people = _people(plan(name))
     assert set(people) == {"Hoàng Văn Huấn", "Hoàng Văn Mẫn"}
     huan, man = people["Hoàng Văn Huấn"], people["Hoàng Văn Mẫn"]
     assert huan.variants == ["Hoàng Văn Huân"] and huan.roles == ["signer", "leader"]
@@ -47,20 +34,20 @@ def test_hong_phong_variants_merged(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["cao-lau-2023.txt", "cao-lau-2023.pdf"])
 def test_cao_lau_signer_only(name: str) -> None:
-    people = _people(_load(name))
+    people = _people(plan(name))
     assert list(people) == ["Lương Văn Mao"]
     assert (people["Lương Văn Mao"].title, people["Lương Văn Mao"].roles) == ("Phó Chủ tịch UBND xã", ["signer"])
 
 
 @pytest.mark.parametrize("name", ["phu-son-2023.txt", "phu-son-2023.docx"])
 def test_phu_son_signer(name: str) -> None:
-    people = _people(_load(name))
+    people = _people(plan(name))
     assert list(people) == ["Nguyễn Xuân Lâm"]
     assert people["Nguyễn Xuân Lâm"].title == "Chủ tịch UBND phường"
 
 
 def test_chi_lang_district_signer() -> None:
-    people = _people(_load("chi-lang-2025.txt"))
+    people = _people(plan("chi-lang-2025.txt"))
     assert list(people) == ["Phùng Văn Nghĩa"]
     assert people["Phùng Văn Nghĩa"].title == "Chủ tịch UBND huyện"
 
@@ -87,7 +74,7 @@ Nguyễn Thị Hùng
 
 
 def test_same_folded_name_different_posts_stay_apart() -> None:
-    people = _people(_doc(SYNTHETIC))
+    people = _people(text_plan(SYNTHETIC))
     assert set(people) == {"Nguyễn Thị Hùng", "Nguyễn Thị Hưng", "Vàng A Sử"}
     hung, hung2 = people["Nguyễn Thị Hùng"], people["Nguyễn Thị Hưng"]
     assert hung.roles == ["signer", "leader"] and hung.index_codes == ["DDCI.EQUAL_COMPETITION"]
@@ -97,7 +84,7 @@ def test_same_folded_name_different_posts_stay_apart() -> None:
 
 
 def test_leader_after_title_and_all_caps_signer() -> None:
-    people = _people(_doc("""
+    people = _people(text_plan("""
 1. Chỉ số "Dịch vụ hỗ trợ doanh nghiệp"
 Lãnh đạo phụ trách: Phó Chủ tịch UBND phường - đồng chí Lê Thị Mai
 Thực hiện./.

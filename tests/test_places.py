@@ -7,12 +7,9 @@ import pytest
 from extractors.header import extract_header
 from normalizers.places import candidates, resolve, successor_2025, unresolved_note
 from normalizers.units import canonical_unit
-from pipeline.assemble import assemble
 from pipeline.audit import audit_record
-from pipeline.model import Block, PlanDoc
-from pipeline.readers import ReadError
-from pipeline.segment import segment
-from tests.conftest import plan
+from pipeline.model import PlanDoc
+from tests.conftest import plan, text_plan
 
 PLACE_FIELDS = ("issuer", "district", "province", "admin_code", "unit_2025", "admin_code_2025",
                 "province_2025", "place_note")
@@ -23,16 +20,6 @@ def _fields(doc: PlanDoc) -> dict[str, object]:
     return {k: (out[k].value if k in out else None) for k in PLACE_FIELDS}
 
 
-def _load(name: str) -> PlanDoc:
-    try:
-        return plan(name)
-    except (ReadError, ImportError) as exc:
-        pytest.skip(f"{name}: {exc}")
-
-
-def _doc(text: str) -> PlanDoc:
-    blocks = [Block("paragraph", ln) for ln in text.strip().splitlines() if ln.strip()]
-    return segment(assemble(PlanDoc("t", "t.txt", "t.txt", "0" * 64, "txt", blocks)))
 
 
 def _package_code(sql: str) -> str:
@@ -47,7 +34,7 @@ def _package_code(sql: str) -> str:
 
 @pytest.mark.parametrize("name", ["hong-phong-2023.md", "hong-phong-2023.docx"])
 def test_hong_phong_resolves_to_its_code_and_2025_commune(name: str) -> None:
-    v = _fields(_load(name))
+    v = _fields(plan(name))
     code = _package_code("select wardCode from admin_units_legacy where wardShort = 'Hồng Phong' "
                          "and districtShort = 'Cao Lộc'")
     assert (v["issuer"], v["district"], v["province"], v["admin_code"]) == (
@@ -59,7 +46,7 @@ def test_hong_phong_resolves_to_its_code_and_2025_commune(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["cao-lau-2023.txt", "cao-lau-2023.pdf"])
 def test_cao_lau_district_comes_from_the_cited_plan(name: str) -> None:
-    doc = _load(name)
+    doc = plan(name)
     out = extract_header(doc)
     v = _fields(doc)
     assert (v["issuer"], v["district"], v["province"], v["admin_code"]) == (
@@ -73,14 +60,14 @@ def test_cao_lau_district_comes_from_the_cited_plan(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["phu-son-2023.txt", "phu-son-2023.docx"])
 def test_phu_son_ward_of_a_town(name: str) -> None:
-    v = _fields(_load(name))
+    v = _fields(plan(name))
     assert (v["issuer"], v["district"], v["province"], v["admin_code"]) == (
         "UBND phường Phú Sơn", "Bỉm Sơn", "Thanh Hóa", "14823")
     assert (v["unit_2025"], v["admin_code_2025"], v["province_2025"]) == ("phường Quang Trung", "14818", "Thanh Hóa")
 
 
 def test_chi_lang_district_has_no_2025_unit_but_its_province() -> None:
-    v = _fields(_load("chi-lang-2025.txt"))
+    v = _fields(plan("chi-lang-2025.txt"))
     code = _package_code("select distinct districtCode from admin_units_legacy where districtShort = 'Chi Lăng'")
     assert (v["issuer"], v["province"], v["admin_code"]) == ("UBND huyện Chi Lăng", "Lạng Sơn", code)
     assert (v["unit_2025"], v["admin_code_2025"], v["province_2025"]) == (None, None, "Lạng Sơn")
@@ -99,7 +86,7 @@ Trên đây là Kế hoạch của UBND xã Hồng Phong./.
 
 
 def test_bare_ambiguous_commune_stays_null_with_a_note() -> None:
-    v = _fields(_doc(BARE.format(basis="Căn cứ Luật Tổ chức chính quyền địa phương;")))
+    v = _fields(text_plan(BARE.format(basis="Căn cứ Luật Tổ chức chính quyền địa phương;")))
     assert v["issuer"] == "UBND xã Hồng Phong"
     assert v["admin_code"] is None and v["district"] is None and v["unit_2025"] is None
     note = str(v["place_note"])
@@ -108,18 +95,18 @@ def test_bare_ambiguous_commune_stays_null_with_a_note() -> None:
 
 
 def test_cited_district_plan_decides() -> None:
-    v = _fields(_doc(BARE.format(basis="Thực hiện Kế hoạch số 5/KH-UBND ngày 10/01/2024 của UBND huyện Cao Lộc;")))
+    v = _fields(text_plan(BARE.format(basis="Thực hiện Kế hoạch số 5/KH-UBND ngày 10/01/2024 của UBND huyện Cao Lộc;")))
     assert (v["district"], v["province"], v["admin_code"], v["place_note"]) == ("Cao Lộc", "Lạng Sơn", "06205", None)
 
 
 def test_province_alone_is_not_enough_when_two_communes_share_the_name() -> None:
-    v = _fields(_doc(BARE.format(basis="Căn cứ Nghị quyết số 3/NQ-HĐND của HĐND tỉnh Lạng Sơn;")))
+    v = _fields(text_plan(BARE.format(basis="Căn cứ Nghị quyết số 3/NQ-HĐND của HĐND tỉnh Lạng Sơn;")))
     assert v["admin_code"] is None and v["province"] == "Lạng Sơn"
     assert str(v["place_note"]).startswith("ambiguous: 2 communes named xã Hồng Phong in tỉnh Lạng Sơn")
 
 
 def test_header_district_decides_and_a_split_commune_has_no_single_2025_unit() -> None:
-    doc = _doc("UBND HUYỆN BÌNH GIA\nỦY BAN NHÂN DÂN\nXÃ HỒNG PHONG\nSố: 3/KH-UBND\n" + BARE.format(basis=""))
+    doc = text_plan("UBND HUYỆN BÌNH GIA\nỦY BAN NHÂN DÂN\nXÃ HỒNG PHONG\nSố: 3/KH-UBND\n" + BARE.format(basis=""))
     v = _fields(doc)
     code = _package_code("select wardCode from admin_units_legacy where wardShort = 'Hồng Phong' "
                          "and districtShort = 'Bình Gia'")
@@ -132,13 +119,13 @@ def test_header_district_decides_and_a_split_commune_has_no_single_2025_unit() -
 
 
 def test_a_commune_the_named_district_does_not_contain_is_not_guessed() -> None:
-    v = _fields(_doc(BARE.format(basis="Thực hiện Kế hoạch số 5/KH-UBND của UBND huyện Văn Lãng;")))
+    v = _fields(text_plan(BARE.format(basis="Thực hiện Kế hoạch số 5/KH-UBND của UBND huyện Văn Lãng;")))
     assert v["admin_code"] is None and v["district"] == "Văn Lãng"
     assert v["place_note"] == "not in the gazetteer: xã Hồng Phong (huyện Văn Lãng)"
 
 
 def test_plan_after_the_reform_names_a_2025_commune() -> None:
-    doc = _doc("""
+    doc = text_plan("""
 UBND TỈNH LẠNG SƠN
 ỦY BAN NHÂN DÂN
 XÃ ĐỒNG ĐĂNG

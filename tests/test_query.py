@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import corpus_file
+from conftest import ingest_corpus
 
 from pipeline.cli import main
 from pipeline.query import VIEWS, create_views, format_table, run_query
@@ -18,14 +18,7 @@ NAMES = ("chi-lang-2025.txt", "hong-phong-2023.md", "phu-son-2023.txt")
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Path:
-    from pipeline.ingest import ingest
-
-    base = tmp_path_factory.mktemp("query")
-    (base / "in").mkdir()
-    for name in NAMES:
-        shutil.copy(corpus_file(name), base / "in" / name)
-    ingest(base / "in", base / "out", workers=1, progress=False)
-    return base / "out"
+    return ingest_corpus(tmp_path_factory.mktemp("query"), NAMES)
 
 
 def test_every_view_answers(out):

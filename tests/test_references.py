@@ -4,12 +4,9 @@ from __future__ import annotations
 import pytest
 
 from extractors.references import extract_references
-from pipeline.assemble import assemble
-from pipeline.model import Block, PlanDoc
-from pipeline.readers import ReadError
+from pipeline.model import PlanDoc
 from pipeline.rows import ReferenceRow
-from pipeline.segment import segment
-from tests.conftest import plan
+from tests.conftest import plan, text_plan
 
 
 def _refs(doc: PlanDoc) -> list[ReferenceRow]:
@@ -19,16 +16,6 @@ def _refs(doc: PlanDoc) -> list[ReferenceRow]:
     return rows
 
 
-def _doc(text: str) -> PlanDoc:
-    blocks = [Block("paragraph", ln) for ln in text.strip().splitlines() if ln.strip()]
-    return segment(assemble(PlanDoc("t", "t.txt", "t.txt", "0" * 64, "txt", blocks)))
-
-
-def _load(name: str) -> PlanDoc:
-    try:
-        return plan(name)
-    except (ReadError, ImportError) as exc:
-        pytest.skip(f"{name}: {exc}")
 
 
 def _by_number(rows: list[ReferenceRow]) -> dict[str | None, tuple]:
@@ -37,7 +24,7 @@ def _by_number(rows: list[ReferenceRow]) -> dict[str | None, tuple]:
 
 @pytest.mark.parametrize("name", ["hong-phong-2023.md", "hong-phong-2023.docx"])
 def test_hong_phong(name: str) -> None:
-    rows = _refs(_load(name))
+    rows = _refs(plan(name))
     got = _by_number(rows)
     assert got["49/KH-UBND"] == ("Kế hoạch", "2023-02-13", "UBND huyện Cao Lộc", True)
     assert got["61/2018/NĐ-CP"] == ("Nghị định", "2018-04-23", "Chính phủ", False)
@@ -51,21 +38,21 @@ def test_hong_phong(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["cao-lau-2023.txt", "cao-lau-2023.pdf"])
 def test_cao_lau(name: str) -> None:
-    rows = _refs(_load(name))
+    rows = _refs(plan(name))
     assert [(r.doc_kind, r.number, r.date, r.issuer, r.is_basis) for r in rows] == [
         ("Kế hoạch", "49/KH-UBND", "2023-02-13", "UBND huyện Cao Lộc", True)]
 
 
 @pytest.mark.parametrize("name", ["phu-son-2023.txt", "phu-son-2023.docx", "phu-son-2023.pdf"])
 def test_phu_son(name: str) -> None:
-    got = _by_number(_refs(_load(name)))
+    got = _by_number(_refs(plan(name)))
     assert got["4032/KH-UBND"] == ("Kế hoạch", "2023-11-28", "UBND thị xã Bỉm Sơn", True)
     assert got["02/QĐUBND"] == ("Quyết định", "2023-01-03", "UBND phường", False)
     assert got["42/2022/NĐ-CP"] == ("Nghị định", "2022-06-24", None, False)
 
 
 def test_chi_lang() -> None:
-    rows = _refs(_load("chi-lang-2025.txt"))
+    rows = _refs(plan("chi-lang-2025.txt"))
     got = _by_number(rows)
     assert got["94/KH-UBND"] == ("Kế hoạch", "2025-03-29", "UBND tỉnh", True)
     assert got["75-KH/HU"] == ("Kế hoạch", "2021-12-30", "Huyện ủy Chi Lăng", False)
@@ -87,7 +74,7 @@ Theo kế hoạch số 12/KH-UBND của UBND tỉnh; Quyết định 1234/QĐ-UB
 
 
 def test_synthetic_citation_forms() -> None:
-    rows = _refs(_doc(SYNTHETIC))
+    rows = _refs(text_plan(SYNTHETIC))
     got = {r.number: (r.doc_kind, r.date, r.issuer, r.is_basis) for r in rows}
     assert got["43-NQ/TU"] == ("Nghị quyết", "2021-08-23", "Tỉnh ủy Bắc Kạn", True)
     assert got["75-KH/HU"] == ("Kế hoạch", "2021-12-30", "Huyện ủy Chi Lăng", True)
@@ -102,7 +89,7 @@ def test_synthetic_citation_forms() -> None:
 
 
 def test_repeated_citation_is_one_row() -> None:
-    rows = _refs(_doc("""
+    rows = _refs(text_plan("""
 Căn cứ Kế hoạch số 5/KH-UBND ngày 01/02/2024 của UBND huyện Mai Sơn;
 I. MỤC ĐÍCH
 Triển khai Kế hoạch số 5/KH-UBND đúng tiến độ.

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, corpus_file
+from conftest import ROOT, ingest_corpus
 
 from pipeline.report import render_report, safe_json, write_report
 from pipeline.store import iter_records
@@ -22,14 +22,7 @@ CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Path:
-    from pipeline.ingest import ingest
-
-    base = tmp_path_factory.mktemp("report")
-    (base / "in").mkdir()
-    for name in NAMES:
-        shutil.copy(corpus_file(name), base / "in" / name)
-    ingest(base / "in", base / "out", workers=1, progress=False)
-    return base / "out"
+    return ingest_corpus(tmp_path_factory.mktemp("report"), NAMES)
 
 
 def doc_id(out: Path, name: str) -> str:
