@@ -33,12 +33,18 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+def _record_bytes(record: dict[str, Any]) -> bytes:
+    """One record as UTF-8 JSON on one line: without indent, json uses its C encoder, several
+    times faster, and the parent that stores records competes with the workers for the cores."""
+    return json.dumps(record, ensure_ascii=False, default=str).encode("utf-8")
+
+
 def save_record(out_dir: Path, record: dict[str, Any]) -> None:
     """Store one document's record and its normalized text (text first: the record marks completion)."""
     doc_id = record["document"]["doc_id"]
     atomic_write_bytes(out_dir / "text" / f"{doc_id}.txt", record.get("text", "").encode("utf-8"))
     body = {k: v for k, v in record.items() if k != "text"}
-    data = json.dumps(body, ensure_ascii=False, indent=1, default=str).encode("utf-8")
+    data = _record_bytes(body)
     atomic_write_bytes(out_dir / "json" / f"{doc_id}.json", data)
 
 
@@ -109,7 +115,7 @@ def add_error(out_dir: Path, doc_id: str, error: dict[str, Any]) -> None:
     record = json.loads(path.read_text(encoding="utf-8"))
     if error not in record.setdefault("errors", []):
         record["errors"].append(error)
-        atomic_write_bytes(path, json.dumps(record, ensure_ascii=False, indent=1, default=str).encode("utf-8"))
+        atomic_write_bytes(path, _record_bytes(record))
 
 
 def build_fingerprint(out_dir: Path) -> str:
