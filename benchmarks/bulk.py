@@ -30,6 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from pipeline.ingest import REPORT_PROCESS_NAME  # noqa: E402  (after the path is set)
+
 CORPUS = ROOT.parent / "shared" / "corpus"
 TEXT_SOURCES = ["cao-lau-2023.txt", "hong-phong-2023.md", "phu-son-2023.txt", "chi-lang-2025.txt"]
 DOCX_SOURCES = ["hong-phong-2023.docx", "phu-son-2023.docx"]
@@ -241,6 +244,7 @@ class Run:
     parent_mb: float = 0.0
     worker_mb: list[float] = field(default_factory=list)
     helper_mb: float = 0.0
+    report_mb: float = 0.0  # the forked process that renders report.html at the end
     load: tuple[float, float] = (0.0, 0.0)  # 1-min load average before and after
     phases: dict[str, float] = field(default_factory=dict)
     first_file: float | None = None  # seconds from start to the first stored record
@@ -272,8 +276,9 @@ def _sample(proc, run: Run, stop: threading.Event) -> None:
             try:
                 with p.oneshot():
                     rss = p.memory_info().rss / 2**20
-                    python = "python" in p.name().lower() and "resource_tracker" not in " ".join(p.cmdline())
-                    kind = ("parent" if p.pid == root.pid else
+                    name = p.name()
+                    python = "python" in name.lower() and "resource_tracker" not in " ".join(p.cmdline())
+                    kind = ("parent" if p.pid == root.pid else "report" if name == REPORT_PROCESS_NAME else
                             "worker" if python and p.ppid() == root.pid else "helper")
             except psutil.Error:
                 continue
@@ -282,6 +287,7 @@ def _sample(proc, run: Run, stop: threading.Event) -> None:
     run.parent_mb = max((v for (_pid, k), v in peaks.items() if k == "parent"), default=0.0)
     run.worker_mb = sorted((v for (_pid, k), v in peaks.items() if k == "worker"), reverse=True)
     run.helper_mb = max((v for (_pid, k), v in peaks.items() if k == "helper"), default=0.0)
+    run.report_mb = max((v for (_pid, k), v in peaks.items() if k == "report"), default=0.0)
 
 
 def ingest(label: str, input_dir: Path, out_dir: Path, workers: int, pages: int | None = None,
@@ -371,16 +377,16 @@ def _load(run: Run) -> str:
 
 
 def table(runs: list[Run]) -> str:
-    lines = ["| run | files | processed | skipped | pages | wall s | files/s | pages/s | scan s "
-             "| 1st record s | tables s | report s | parent MB | worker MB (max, ×procs) | helper MB | load 1-min |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    lines = ["| run | files | processed | skipped | pages | wall s | files/s | pages/s | scan s | 1st record s "
+             "| tables s | report s | parent MB | worker MB (max, ×procs) | helper MB | report MB | load 1-min |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in runs:
         ph = r.phases
         lines.append(f"| {r.label} | {r.files} | {r.processed} | {r.skipped} | {r.pages} | {r.seconds:.1f} | "
                      f"{r.files_per_s:.2f} | {r.pages_per_s:.1f} | {ph.get('scan_s', 0):.2f} | "
                      f"{'' if r.first_file is None else f'{r.first_file:.1f}'} | "
                      f"{ph.get('tables_s', 0):.1f} | {ph.get('report_s', 0):.1f} | {r.parent_mb:.0f} | "
-                     f"{_mb(r.worker_mb)} | {r.helper_mb:.0f} | {_load(r)} |")
+                     f"{_mb(r.worker_mb)} | {r.helper_mb:.0f} | {r.report_mb:.0f} | {_load(r)} |")
     return "\n".join(lines)
 
 

@@ -13,6 +13,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
 
+from .processes import release_memory
 from .rows import DocumentRow, ErrorRow
 from .run import DocResult, display_name, doc_id_of, format_from_suffix, process_file, relative_name
 
@@ -21,7 +22,9 @@ WORKER_TASKS = 200
 
 
 def process_one(path: str, input_dir: str, sha: str, ocr: str) -> dict[str, Any]:
-    return process_file(Path(path), Path(input_dir), ocr=ocr, sha256=sha).to_record()
+    record = process_file(Path(path), Path(input_dir), ocr=ocr, sha256=sha).to_record()
+    release_memory()
+    return record
 
 
 def failed_record(path: str, input_dir: str, sha: str, error_type: str, message: str) -> dict[str, Any]:

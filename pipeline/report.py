@@ -7,7 +7,6 @@ hundreds of plans."""
 from __future__ import annotations
 
 import json
-import re
 from bisect import bisect_right
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +19,6 @@ TEMPLATES = Path(__file__).parent / "templates"
 EVIDENCE_MAX = 400  # characters of evidence kept per row (the full text is in text/<doc_id>.txt)
 OPENING_CHARS = 300  # shown for a failed header check with no span: where the header should be
 HEADER_TESTS = ("field", "full_date", "not_draft", "legal_basis", "plan_type")
-_SPACES = re.compile(r"\s+")
 
 # drill-down tables: name -> (record key, columns); each column is a row key or a computed one
 COLUMNS: dict[str, list[str]] = {
@@ -41,12 +39,13 @@ FACTS = ("title", "doc_type", "doc_number", "doc_symbol", "issuer", "admin_level
 
 
 def _clip(text: str) -> str:
-    # spans can be whole sections: collapse the whitespace of a head that surely holds the clip
-    head = _SPACES.sub(" ", text[: 4 * EVIDENCE_MAX]).lstrip()
-    if len(head) > EVIDENCE_MAX + 1:  # single spaces: a letter lies beyond the clip, so it is cut
-        return head[: EVIDENCE_MAX - 1] + "…"
-    text = _SPACES.sub(" ", text).strip()
-    return text if len(text) <= EVIDENCE_MAX else text[: EVIDENCE_MAX - 1] + "…"
+    """`text` with its whitespace collapsed, cut at EVIDENCE_MAX characters. Spans can be whole
+    sections: a head of 4 x EVIDENCE_MAX characters surely holds the clip unless it is mostly
+    spaces. (str.split() splits on the same Unicode spaces as a regex \\s+, several times faster.)"""
+    clipped = " ".join(text[: 4 * EVIDENCE_MAX].split())
+    if len(clipped) <= EVIDENCE_MAX and len(text) > 4 * EVIDENCE_MAX:
+        clipped = " ".join(text.split())
+    return clipped if len(clipped) <= EVIDENCE_MAX else clipped[: EVIDENCE_MAX - 1] + "…"
 
 
 class _Doc:

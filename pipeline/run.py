@@ -242,6 +242,9 @@ def warm_up() -> None:
     try:
         segment(assemble(doc))
         _extract_all(doc, DocResult(document=DocumentRow("warm-up", "", "", "", "txt")), lambda *a: None)
+        import docx  # noqa: F401  (python-docx and lxml: shared by the forked workers, not loaded by each)
+        import pypdfium2  # noqa: F401
+
         import pipeline.readers.docx  # noqa: F401
         import pipeline.readers.pdf  # noqa: F401
     except Exception:  # only an optimisation: a failure here shows up again on real files

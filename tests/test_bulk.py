@@ -131,3 +131,37 @@ def test_dask_executor_equals_local(tmp_path: Path) -> None:
                progress=False)
     assert_same(tmp_path / "local", tmp_path / "dask")
     shutil.rmtree(tmp_path / "dask")
+
+
+def _report_payload(out: Path) -> str:
+    """The data blob of report.html without its generation time."""
+    import re
+
+    html = (out / "report.html").read_text(encoding="utf-8")
+    return re.sub(r'"generated":"[^"]*"', "", html.split('id="report-data"', 1)[1].split("</script>", 1)[0])
+
+
+def test_report_rendered_beside_the_tables_equals_the_inline_one(tmp_path: Path) -> None:
+    from pipeline.ingest import _build_outputs
+
+    make_batch(tmp_path / "in", 1)
+    ingest(tmp_path / "in", tmp_path / "out", workers=2, progress=False)  # report in a forked process
+    background = _report_payload(tmp_path / "out")
+    phases: dict[str, float] = {}
+    _build_outputs(tmp_path / "out", phases, workers=1)  # report inline, after the tables
+    assert _report_payload(tmp_path / "out") == background
+    assert phases["report_s"] > 0 and phases["tables_s"] > 0
+    for name in TEXT_PLANS:  # every plan is in the page
+        assert Path(name).stem in background
+
+
+def test_a_failing_background_report_is_not_silent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.report
+
+    def broken(out_dir: Path, rules: dict | None = None) -> Path:
+        raise RuntimeError("report template missing")
+
+    monkeypatch.setattr(pipeline.report, "write_report", broken)  # inherited by the forked process
+    make_batch(tmp_path / "in", 1)
+    with pytest.raises(RuntimeError, match="report template missing"):
+        ingest(tmp_path / "in", tmp_path / "out", workers=2, progress=False)
