@@ -11,14 +11,18 @@ paragraphs. Pages without a usable text layer go to OCR.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import fcntl
 import html
-import itertools
 import operator
+import os
 import re
+import select
 import shutil
-import statistics
 import subprocess
+import time
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -39,7 +43,7 @@ _VIET_MARKED = set(
 )
 
 _BAD_CHAR = re.compile("[\ufffd\ue000-\uf8ff\x00-\x1f\x7f-\x9f]")  # replacement, private use, controls
-_NON_ASCII = re.compile("[^\x00-\x7f]")
+_FOREIGN = re.compile("[^\x00-\x7f" + "".join(sorted(_VIET_MARKED)) + "]")  # neither ASCII nor Vietnamese
 
 
 def text_is_usable(text: str) -> bool:
@@ -54,7 +58,7 @@ def text_is_usable(text: str) -> bool:
     letters = sum(map(str.isalpha, s))
     if letters < 20:  # a page of figures: usable if it is digits and punctuation
         return sum(map(str.isdigit, s)) >= 0.3 * len(s)
-    foreign = sum(1 for c in _NON_ASCII.findall(s) if c not in _VIET_MARKED and not _is_punct(c))
+    foreign = sum(1 for c in _FOREIGN.findall(s) if not _is_punct(c))
     if foreign > 0.03 * len(s):
         return False
     marked = sum(map(_VIET_MARKED.__contains__, s))  # every marked character is a letter
@@ -67,7 +71,7 @@ def _is_punct(c: str) -> bool:
 
 # --- geometry ----------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class Word:
     text: str
     x0: float
@@ -92,42 +96,61 @@ def _median(values: list[float]) -> float:
     return data[i] if len(data) % 2 else (data[i - 1] + data[i]) / 2
 
 
-@dataclass
 class Line:
-    words: list[Word]
-    x0: float = 0.0
-    x1: float = 0.0
-    y0: float = 0.0
-    y1: float = 0.0
+    """Words of one line (sorted by x0) and their box; text, height and style are derived from the
+    words when first asked (hot: asked for every pair of lines) and forgotten by refresh()."""
 
-    def __post_init__(self) -> None:
+    __slots__ = ("words", "x0", "x1", "y0", "y1", "_text", "_height", "_style")
+
+    def __init__(self, words: list[Word]) -> None:
+        self.words = words
         self.refresh()
 
     def refresh(self) -> None:
         words = self.words
-        words.sort(key=_X0)
-        self.x0 = words[0].x0  # sorted by x0
-        self.x1 = max([w.x1 for w in words])
-        self.y0 = min([w.y0 for w in words])
-        self.y1 = max([w.y1 for w in words])
+        if len(words) == 1:
+            w = words[0]
+            self.x0, self.x1, self.y0, self.y1 = w.x0, w.x1, w.y0, w.y1
+        else:
+            words.sort(key=_X0)
+            self.x0 = words[0].x0  # sorted by x0
+            self.x1 = max([w.x1 for w in words])
+            self.y0 = min([w.y0 for w in words])
+            self.y1 = max([w.y1 for w in words])
+        self._text: str | None = None
+        self._height: float | None = None
+        self._style: tuple[bool, bool] | None = None
 
     @property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+        if self._text is None:
+            self._text = " ".join([w.text for w in self.words])
+        return self._text
 
     @property
     def height(self) -> float:
-        return _median([w.y1 - w.y0 for w in self.words])  # hot: asked for every pair of lines
+        if self._height is None:
+            self._height = _median([w.y1 - w.y0 for w in self.words])
+        return self._height
 
     @property
     def bold(self) -> bool:
-        total = sum(len(w.text) for w in self.words) or 1
-        return sum(len(w.text) for w in self.words if w.bold) / total >= 0.6
+        return (self._style or self._styles())[0]
 
     @property
     def italic(self) -> bool:
-        total = sum(len(w.text) for w in self.words) or 1
-        return sum(len(w.text) for w in self.words if w.italic) / total >= 0.6
+        return (self._style or self._styles())[1]
+
+    def _styles(self) -> tuple[bool, bool]:
+        words = self.words
+        total = sum([len(w.text) for w in words]) or 1
+        self._style = (sum([len(w.text) for w in words if w.bold]) / total >= 0.6,
+                       sum([len(w.text) for w in words if w.italic]) / total >= 0.6)
+        return self._style
+
+
+Font = tuple[float, float, float, float, bool, bool]  # box of a text object (x0, top, x1, bottom), bold, italic
+Marks = tuple[list[Font], list[Ruling], bool]  # what pdfium gives of a page; False: it failed on the page
 
 
 @dataclass
@@ -137,7 +160,7 @@ class PageLayout:
     height: float
     words: list[Word] = field(default_factory=list)
     rulings: list[Ruling] = field(default_factory=list)
-    fonts: list[tuple[float, float, float, float, bool, bool]] = field(default_factory=list)
+    fonts: list[Font] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -147,53 +170,72 @@ def _patterns() -> tuple[re.Pattern[str], list[re.Pattern[str]]]:
 
 
 _FOOTNOTE_MARK = re.compile(r"^[(\[]?\d{1,2}[)\]]?$")
+_DIGIT = re.compile(r"\d")
 
 
 # --- entry point -------------------------------------------------------------------------------
 
 def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
-    import pypdfium2 as pdfium
-
-    pdf = _open(path)
+    poppler = _Pdftotext(path)  # started first: poppler finds the words while pdfium reads the fonts
     try:
-        n_pages = len(pdf)
-        pages = _poppler_words(path, n_pages)
-        usable = {p.number for p in pages if text_is_usable(" ".join(w.text for w in p.words))}
-        blank: set[int] = set()
-        for p in pages:
-            if p.number not in usable and not _has_images(pdf, p.number):
-                text = " ".join(w.text for w in p.words).strip()
-                if (not text or _patterns()[0].match(text)) and not _page_is_damaged(path, p.number):
-                    blank.add(p.number)  # an empty page of a text PDF: nothing to read, nothing lost
-                elif text and _clean_short_text(text):
-                    usable.add(p.number)  # a short page ("II. TỔ CHỨC THỰC HIỆN"), not a scan
-        to_ocr = list(range(1, n_pages + 1)) if ocr == "always" else [
-            p for p in range(1, n_pages + 1) if p not in usable and p not in blank]
-        warnings: list[str] = []
-        skipped: list[int] = []
-        ocr_blocks: dict[int, list[Block]] = {}
-        confidence = None
-        if to_ocr and ocr == "never":
-            if not usable:
-                raise ReadError("no_text_layer", f"{path.name} has no usable text layer and OCR is "
-                                "turned off", stage="ocr")
-            warnings.append(f"pages {_ranges(to_ocr)} have no usable text layer (OCR off): skipped")
-            skipped, to_ocr = to_ocr, []
-        if to_ocr:
-            ocr_blocks, confidence = _ocr(path, to_ocr)
-        text_pages = [p for p in pages if p.number in usable and p.number not in ocr_blocks]
-        for page in text_pages:
-            try:
-                _add_fonts_and_rulings(pdf, page)
-            except pdfium.PdfiumError:  # keep poppler's words; only bold hints and table lines are lost
-                warnings.append(f"page {page.number}: the page is damaged; its text was kept without "
-                                "bold marks and table lines")
-        lost = [p for p in to_ocr if not any(b.text or b.rows for b in ocr_blocks.get(p, []))]
-        if lost:
-            warnings.append(f"pages {_ranges(lost)}: no text could be read (blank or damaged page)")
-        lost += skipped
+        pdf = _open(path)
+        try:
+            n_pages = len(pdf)
+            # fonts and rulings of every page, read while poppler runs (used for the text pages)
+            marks = [] if ocr == "always" else [_page_marks(pdf, n) for n in range(1, n_pages + 1)]
+            usable: set[int] = set()
+            readers: dict[int, _PageReader] = {}
+
+            def arrived(page: PageLayout) -> None:
+                # while poppler reads on: a page with a good text layer is a text page whatever comes next
+                if text_is_usable(" ".join(w.text for w in page.words)):
+                    usable.add(page.number)
+                    if marks:
+                        readers[page.number] = _PageReader(page, marks[page.number - 1])
+
+            pages, poppler_errors, n_read = poppler.pages(n_pages, arrived)
+            blank: set[int] = set()
+            for p in pages:
+                if p.number not in usable and not _has_images(pdf, p.number):
+                    text = " ".join(w.text for w in p.words).strip()
+                    # a page comes out empty when poppler cannot decode it: ask again about this page
+                    # when poppler reported errors, or did not see the page at all
+                    damaged = (poppler_errors or p.number > n_read) and _page_is_damaged(path, p.number)
+                    if (not text or _patterns()[0].match(text)) and not damaged:
+                        blank.add(p.number)  # an empty page of a text PDF: nothing to read, nothing lost
+                    elif text and _clean_short_text(text):
+                        usable.add(p.number)  # a short page ("II. TỔ CHỨC THỰC HIỆN"), not a scan
+            to_ocr = list(range(1, n_pages + 1)) if ocr == "always" else [
+                p for p in range(1, n_pages + 1) if p not in usable and p not in blank]
+            warnings: list[str] = []
+            skipped: list[int] = []
+            ocr_blocks: dict[int, list[Block]] = {}
+            confidence = None
+            if to_ocr and ocr == "never":
+                if not usable:
+                    raise ReadError("no_text_layer", f"{path.name} has no usable text layer and OCR is "
+                                    "turned off", stage="ocr")
+                warnings.append(f"pages {_ranges(to_ocr)} have no usable text layer (OCR off): skipped")
+                skipped, to_ocr = to_ocr, []
+            if to_ocr:
+                ocr_blocks, confidence = _ocr(path, to_ocr)
+            text_pages = [p for p in pages if p.number in usable and p.number not in ocr_blocks]
+            for page in text_pages:
+                if page.number not in readers:
+                    readers[page.number] = _PageReader(page, marks[page.number - 1] if marks
+                                                       else _page_marks(pdf, page.number))
+                if not readers[page.number].marked:
+                    # poppler's words are kept; only bold hints and table lines are lost
+                    warnings.append(f"page {page.number}: the page is damaged; its text was kept without "
+                                    "bold marks and table lines")
+            lost = [p for p in to_ocr if not any(b.text or b.rows for b in ocr_blocks.get(p, []))]
+            if lost:
+                warnings.append(f"pages {_ranges(lost)}: no text could be read (blank or damaged page)")
+            lost += skipped
+        finally:
+            pdf.close()
     finally:
-        pdf.close()
+        poppler.close()
     body_left, body_right = _body_margins(text_pages)
     per_page: list[tuple[int, list[Block], bool]] = []
     for number in range(1, n_pages + 1):
@@ -203,7 +245,7 @@ def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
                 b.page = b.page or number
             per_page.append((number, blocks, bool(blocks) and blocks[-1].kind == "table"))  # a table may go on
     for page in text_pages:
-        blocks, open_end = _PageReader(page, body_left, body_right).blocks()
+        blocks, open_end = readers[page.number].blocks(body_left, body_right)
         per_page.append((page.number, blocks, open_end))
     per_page.sort(key=lambda t: t[0])
     blocks = _join_pages(per_page)
@@ -286,70 +328,227 @@ def _ranges(pages: list[int]) -> str:
 
 # --- extraction ----------------------------------------------------------------------------
 
-_PAGE_RE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
-_WORD_RE = re.compile(r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*?)</word>')
+_PAGE_RE = re.compile(r'width="([\d.]+)" height="([\d.]+)">')  # right after "<page "
+# numbers as pdftotext prints them (%f); a word's text is XML-escaped, so it holds no "<"
+_WORD_RE = re.compile(r'<word xMin="([-.0-9]+)" yMin="([-.0-9]+)" xMax="([-.0-9]+)" yMax="([-.0-9]+)">([^<\n]*)</word>')
+_PIPE_SIZE = 1 << 20  # a whole document's -bbox output usually fits: poppler need not wait for us
 
 
-def _poppler_words(path: Path, n_pages: int) -> list[PageLayout]:
-    exe = shutil.which("pdftotext")
-    if exe is None:
-        raise ReadError("missing_tool", "pdftotext (poppler-utils) is not installed")
-    try:
-        proc = subprocess.run([exe, "-bbox", "-enc", "UTF-8", "-q", str(path), "-"], capture_output=True,
-                              timeout=PDFTOTEXT_TIMEOUT, check=False)
-    except subprocess.TimeoutExpired as exc:
-        raise ReadError("timeout", f"{path.name}: text extraction took longer than "
-                        f"{PDFTOTEXT_TIMEOUT}s") from exc
-    out = proc.stdout.decode("utf-8", errors="replace")
-    if proc.returncode != 0 and "<page" not in out:
-        raise ReadError("corrupt_file", f"{path.name} is a damaged PDF: "
-                        f"{proc.stderr.decode(errors='replace').strip()[:200]}")
-    pages: list[PageLayout] = []
-    chunks = out.split("<page ")[1:]
-    for i, chunk in enumerate(chunks[:n_pages], start=1):
-        m = _PAGE_RE.match("<page " + chunk)
+class _Pdftotext:
+    """`pdftotext -bbox` over the whole document, started before pdfium opens the file so that both
+    read it at once; its output is parsed page by page as it arrives."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.deadline = time.monotonic() + PDFTOTEXT_TIMEOUT
+        self.stderr: list[bytes] = []
+        exe = shutil.which("pdftotext")
+        if exe is None:
+            return
+        # without -q: its error messages tell whether a page that came out empty may be damaged
+        self.proc = subprocess.Popen([exe, "-bbox", "-enc", "UTF-8", str(path), "-"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if hasattr(fcntl, "F_SETPIPE_SZ"):
+            with contextlib.suppress(OSError):  # above the system's limit: the default pipe only makes poppler wait
+                fcntl.fcntl(self.proc.stdout, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
+
+    def pages(self, n_pages: int, arrived: Callable[[PageLayout], None]) -> tuple[list[PageLayout], bool, int]:
+        """The words of the first `n_pages` pages (empty pages added up to `n_pages`), whether
+        poppler reported errors (without any, none of the pages it read is damaged), and how many
+        pages it read. `arrived` is called with each page read as soon as it is complete, while
+        poppler reads the next ones."""
+        if self.proc is None:
+            raise ReadError("missing_tool", "pdftotext (poppler-utils) is not installed")
+        parser = _BboxParser(n_pages)
+        done = 0
+        try:
+            for data in self._stream():
+                parser.feed(data)
+                for page in parser.pages[done:]:
+                    arrived(page)
+                done = len(parser.pages)
+            self.proc.wait(max(5.0, self.deadline - time.monotonic()))  # its output has ended
+        except subprocess.TimeoutExpired as exc:
+            raise ReadError("timeout", f"{self.path.name}: text extraction took longer than "
+                            f"{PDFTOTEXT_TIMEOUT}s") from exc
+        err = b"".join(self.stderr)
+        if self.proc.returncode != 0 and not parser.saw_page:
+            raise ReadError("corrupt_file", f"{self.path.name} is a damaged PDF: "
+                            f"{err.decode(errors='replace').strip()[:200]}")
+        pages = parser.close()
+        for page in pages[done:]:
+            arrived(page)
+        n_read = len(pages)
+        while len(pages) < n_pages:
+            pages.append(PageLayout(len(pages) + 1, 595.0, 842.0))
+        return pages, b"Error" in err, n_read
+
+    def _stream(self) -> Iterator[bytes]:
+        """Its output as it comes; its messages are collected on the way (both pipes are read, so
+        that neither fills up and stalls it)."""
+        assert self.proc is not None and self.proc.stdout is not None and self.proc.stderr is not None
+        out, err = self.proc.stdout.fileno(), self.proc.stderr.fileno()
+        poller = select.poll()
+        poller.register(out, select.POLLIN)
+        poller.register(err, select.POLLIN)
+        open_pipes = 2
+        while open_pipes:
+            # past the deadline only if poppler has nothing more to say: our own work may take a while
+            events = poller.poll(max(0.0, self.deadline - time.monotonic()) * 1000)
+            if not events:
+                raise subprocess.TimeoutExpired(str(self.path), PDFTOTEXT_TIMEOUT)
+            for fd, _ in events:
+                data = os.read(fd, _PIPE_SIZE)
+                if not data:  # closed
+                    poller.unregister(fd)
+                    open_pipes -= 1
+                elif fd == err:
+                    self.stderr.append(data)
+                else:
+                    yield data
+
+    def close(self) -> None:
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:  # an error (or a timeout) before its output was read
+            self.proc.kill()
+        self.proc.wait()
+        for pipe in (self.proc.stdout, self.proc.stderr):
+            if pipe:
+                pipe.close()
+
+
+class _BboxParser:
+    """pdftotext -bbox output, fed in pieces, → one PageLayout per `<page` element."""
+
+    def __init__(self, n_pages: int) -> None:
+        self.n_pages = n_pages
+        self.pages: list[PageLayout] = []
+        self.started = False  # a "<page" was seen
+        self._buf = bytearray()
+        self._scan = 0
+        self._texts: dict[str, str] = {}  # raw word → clean text ("" if blank); syllables repeat a lot
+
+    def feed(self, data: bytes) -> None:
+        buf = self._buf
+        buf += data
+        while (i := buf.find(b"<page ", self._scan)) >= 0:
+            if self.started:
+                self._page(bytes(buf[:i]))
+            self.started = True
+            del buf[:i + 6]
+            self._scan = 0
+        self._scan = max(0, len(buf) - 5)
+
+    @property
+    def saw_page(self) -> bool:
+        """Whether the output so far holds "<page" at all."""
+        return self.started or b"<page" in self._buf
+
+    def close(self) -> list[PageLayout]:
+        if self.started:
+            self._page(bytes(self._buf))
+        self._buf.clear()
+        return self.pages
+
+    def _page(self, chunk: bytes) -> None:
+        if len(self.pages) >= self.n_pages:
+            return
+        # cut at "<page " (ASCII), so decoding page by page equals decoding the whole output
+        text = chunk.decode("utf-8", errors="replace")
+        m = _PAGE_RE.match(text)
         width, height = (float(m.group(1)), float(m.group(2))) if m else (595.0, 842.0)
-        words = [Word(unicodedata.normalize("NFC", html.unescape(t)), float(a), float(b), float(c), float(d))
-                 for a, b, c, d, t in _WORD_RE.findall(chunk)]
-        pages.append(PageLayout(i, width, height, [w for w in words if w.text.strip()]))
-    while len(pages) < n_pages:
-        pages.append(PageLayout(len(pages) + 1, 595.0, 842.0))
-    return pages
+        texts = self._texts
+        words = []
+        top = bottom = ""  # the words of a line share their top and bottom: convert those once
+        y0 = y1 = 0.0
+        for x0, top_, x1, bottom_, raw in _WORD_RE.findall(text):
+            clean = texts.get(raw)
+            if clean is None:
+                clean = texts[raw] = _clean_word(raw)
+            if clean:
+                if top_ != top:
+                    top, y0 = top_, float(top_)
+                if bottom_ != bottom:
+                    bottom, y1 = bottom_, float(bottom_)
+                words.append(Word(clean, float(x0), y0, float(x1), y1))
+        self.pages.append(PageLayout(len(self.pages) + 1, width, height, words))
 
 
-def _add_fonts_and_rulings(pdf, page: PageLayout) -> None:
-    """Bold/italic per word from the font names of pdfium text objects; ruling lines from thin
-    path objects (and the edges of stroked rectangles)."""
+def _clean_word(raw: str) -> str:
+    """A word as pdftotext escaped it → NFC text, or "" when it is only blanks."""
+    text = html.unescape(raw) if "&" in raw else raw
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text if text.strip() else ""
+
+
+def _page_marks(pdf, number: int) -> Marks:
+    """(box, bold, italic) of the text objects and ruling lines from thin path objects (and the
+    edges of stroked rectangles) of one page, and False if pdfium failed on the page (what was
+    read before the failure is kept)."""
     import ctypes
 
     import pypdfium2.raw as raw
     from pypdfium2 import PdfiumError
 
-    pg = pdf[page.number - 1]
+    fonts: list[Font] = []
+    rulings: list[Ruling] = []
     try:
-        _, _, _, top = pg.get_cropbox()
-        buf = ctypes.create_string_buffer(128)
-        names: dict[int, tuple[bool, bool]] = {}
-        left, bottom, right, otop = (ctypes.c_float() for _ in range(4))
-        for obj, kind in _page_objects(pg.raw, 3):
-            if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, otop):
-                raise PdfiumError("Failed to locate pageobject.")
-            box = (left.value, top - otop.value, right.value, top - bottom.value)
-            if kind == raw.FPDF_PAGEOBJ_TEXT:
-                font = raw.FPDFTextObj_GetFont(obj)
-                key = ctypes.cast(font, ctypes.c_void_p).value or 0
-                if key not in names:
-                    raw.FPDFFont_GetBaseFontName(font, buf, 128)
-                    name = buf.value.decode("latin-1").lower()
-                    weight = raw.FPDFFont_GetWeight(font)
-                    names[key] = ("bold" in name or "black" in name or "heavy" in name or "semibold" in name
-                                  or weight >= 600, "italic" in name or "oblique" in name)
-                page.fonts.append((*box, *names[key]))
-            elif kind == raw.FPDF_PAGEOBJ_PATH:
-                page.rulings.extend(_path_rulings(box, raw.FPDFPath_CountSegments(obj)))
-    finally:
-        pg.close()
-    _assign_fonts(page)
+        pg = pdf[number - 1]
+        try:
+            _, _, _, top = pg.get_cropbox()
+            buf = ctypes.create_string_buffer(128)
+            names: dict[int, tuple[bool, bool]] = {}
+            left, bottom, right, otop = (ctypes.c_float() for _ in range(4))
+            text_kind, path_kind = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH
+            get_bounds, font_of = raw.FPDFPageObj_GetBounds, _font_address()
+            for obj, kind in _page_objects(pg.raw, 3):
+                if kind != text_kind and kind != path_kind:
+                    continue  # images, shadings, forms: no bold hint, no ruling
+                if not get_bounds(obj, left, bottom, right, otop):
+                    raise PdfiumError("Failed to locate pageobject.")
+                box = (left.value, top - otop.value, right.value, top - bottom.value)
+                if kind == text_kind:
+                    key = font_of(obj) or 0
+                    flags = names.get(key)
+                    if flags is None:
+                        font = raw.FPDFTextObj_GetFont(obj)
+                        raw.FPDFFont_GetBaseFontName(font, buf, 128)
+                        name = buf.value.decode("latin-1").lower()
+                        weight = raw.FPDFFont_GetWeight(font)
+                        flags = names[key] = ("bold" in name or "black" in name or "heavy" in name
+                                              or "semibold" in name or weight >= 600,
+                                              "italic" in name or "oblique" in name)
+                    fonts.append((*box, *flags))
+                else:
+                    rulings.extend(_path_rulings(box, obj))
+        finally:
+            pg.close()
+    except PdfiumError:
+        return fonts, rulings, False
+    return fonts, rulings, True
+
+
+@lru_cache(maxsize=1)
+def _font_address() -> Callable[..., int | None]:
+    """FPDFTextObj_GetFont returning the font's address as an int (a dict key for the font's
+    flags) instead of a ctypes pointer object that would have to be cast."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    address = ctypes.cast(raw.FPDFTextObj_GetFont, ctypes.c_void_p).value
+    return ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p)(address)
+
+
+def _add_marks(page: PageLayout, marks: Marks) -> bool:
+    """Give a page its fonts and rulings; bold/italic per word unless pdfium failed on the page."""
+    page.fonts, page.rulings, ok = marks
+    if ok:
+        _assign_fonts(page)
+    return ok
 
 
 def _page_objects(page_raw, max_depth: int, form=None, level: int = 0):
@@ -373,40 +572,48 @@ def _page_objects(page_raw, max_depth: int, form=None, level: int = 0):
             yield from _page_objects(page_raw, max_depth, obj, level + 1)
 
 
-def _path_rulings(box: tuple[float, float, float, float], n_segments: int) -> list[Ruling]:
+def _path_rulings(box: tuple[float, float, float, float], obj) -> list[Ruling]:
+    import pypdfium2.raw as raw
+
     x0, y0, x1, y1 = box
     w, h = x1 - x0, y1 - y0
     if (h <= 3 and w > 3) or (w <= 3 and h > 3):
         return [Ruling(*box)]
-    if 4 <= n_segments <= 6 and w > 3 and h > 3:  # a stroked rectangle (cell border)
+    if w > 3 and h > 3 and 4 <= raw.FPDFPath_CountSegments(obj) <= 6:  # a stroked rectangle (cell border)
         return [Ruling(x0, y0, x1, y0), Ruling(x0, y1, x1, y1), Ruling(x0, y0, x0, y1), Ruling(x1, y0, x1, y1)]
     return []
 
 
 def _assign_fonts(page: PageLayout) -> None:
-    fonts = sorted(page.fonts, key=lambda f: f[1])
-    if not any(f[4] or f[5] for f in fonts):
+    """A word takes the style of the first bold or italic text object (by top edge) holding its
+    centre; plain objects only confirm the plain default, so only styled objects are searched,
+    each among the words whose centre lies in its height (few objects are styled)."""
+    if not page.fonts:
+        return
+    tallest = max(f[3] - f[1] for f in page.fonts)
+    styled = sorted((f for f in page.fonts if f[4] or f[5]), key=lambda f: f[1])
+    if not styled:
         return  # no bold or italic text object: every word keeps its plain default
-    tops = [f[1] for f in fonts]
-    tallest = max(f[3] - f[1] for f in fonts)
-    for w in page.words:
-        cx, cy = (w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2
-        best = None
-        # boxes starting above cy - tallest end above cy: skip them by bisection
-        for fx0, fy0, fx1, fy1, bold, italic in itertools.islice(fonts, bisect.bisect_left(tops, cy - tallest), None):
-            if fy0 > cy:
-                break
-            if fy1 >= cy and fx0 - 1 <= cx <= fx1 + 1:
-                best = (bold, italic)
-                if bold or italic:
-                    break
-        if best:
-            w.bold, w.italic = best
+    words = page.words
+    centres = [(w.y0 + w.y1) / 2 for w in words]
+    order = sorted(range(len(words)), key=centres.__getitem__)
+    ys = [centres[k] for k in order]
+    styled_already = [False] * len(words)
+    for fx0, fy0, fx1, fy1, bold, italic in styled:
+        for j in range(bisect.bisect_left(ys, fy0), bisect.bisect_right(ys, fy1)):
+            k = order[j]
+            # objects starting above cy - tallest were never searched for a word (they end above it)
+            if styled_already[k] or fy0 < ys[j] - tallest:
+                continue
+            w = words[k]
+            if fx0 - 1 <= (w.x0 + w.x1) / 2 <= fx1 + 1:
+                w.bold, w.italic = bold, italic
+                styled_already[k] = True
 
 
 def _body_margins(pages: list[PageLayout]) -> tuple[float, float]:
-    xs0 = sorted(w.x0 for p in pages for w in p.words)
-    xs1 = sorted(w.x1 for p in pages for w in p.words)
+    xs0 = sorted([w.x0 for p in pages for w in p.words])
+    xs1 = sorted([w.x1 for p in pages for w in p.words])
     if not xs0:
         return 0.0, 0.0
     return xs0[len(xs0) // 50], xs1[len(xs1) * 49 // 50]
@@ -416,28 +623,30 @@ def _body_margins(pages: list[PageLayout]) -> tuple[float, float]:
 
 def _group_lines(words: list[Word]) -> list[Line]:
     """Words → lines by vertical overlap (robust to superscripts and small baseline jitter)."""
-    lines: list[Line] = []
-    refs: list[tuple[float, float]] = []  # (centre, height) of each line's first word
-    for w in sorted(words, key=lambda w: (w.y0 + w.y1) / 2):
-        cy, h = (w.y0 + w.y1) / 2, w.height
-        if lines:
-            ref_cy, ref_h = refs[-1]
-            # same line: centres close (a raised superscript still is), not merely overlapping boxes
-            if abs(cy - ref_cy) < 0.35 * max(h, ref_h):
-                lines[-1].words.append(w)
-                continue
-        lines.append(Line([w]))
-        refs.append((cy, h))
+    groups: list[list[Word]] = []
+    ref_cy = ref_h = 0.0  # centre and height of the current line's first word
+    centres = [(w.y0 + w.y1) / 2 for w in words]
+    for k in sorted(range(len(words)), key=centres.__getitem__):
+        w, cy = words[k], centres[k]
+        h = w.y1 - w.y0
+        # same line: centres close (a raised superscript still is), not merely overlapping boxes
+        if groups and abs(cy - ref_cy) < 0.35 * (h if h >= ref_h else ref_h):
+            groups[-1].append(w)
+            continue
+        groups.append([w])
+        ref_cy, ref_h = cy, h
+    lines = [Line(g) for g in groups]
     for line in lines:
-        line.refresh()
         _drop_footnote_marks(line)
     return lines
 
 
 def _drop_footnote_marks(line: Line) -> None:
-    if len(line.words) < 2 or not any(_FOOTNOTE_MARK.match(w.text) for w in line.words[1:]):
+    # a mark holds a digit: most lines have none after their first word (and need their text anyway)
+    if len(line.words) < 2 or not _DIGIT.search(line.text, len(line.words[0].text)) \
+            or not any(_FOOTNOTE_MARK.match(w.text) for w in line.words[1:]):
         return
-    h = statistics.median(w.height for w in line.words)
+    h = _median([w.y1 - w.y0 for w in line.words])
     kept = [line.words[0]] + [w for w in line.words[1:]
                               if not (w.height < 0.75 * h and _FOOTNOTE_MARK.match(w.text))]
     if len(kept) != len(line.words):
@@ -445,32 +654,41 @@ def _drop_footnote_marks(line: Line) -> None:
         line.refresh()
 
 
-def _split_segments(line: Line, gap: float) -> list[Line]:
-    segs: list[list[Word]] = [[line.words[0]]]
-    for w in line.words[1:]:
-        if w.x0 - segs[-1][-1].x1 > gap:
-            segs.append([w])
-        else:
-            segs[-1].append(w)
-    return [Line(s) for s in segs]
+def _segments(line: Line, gap: float) -> list[tuple[float, float]]:
+    """(x0, x1) of the runs of words in a line that no gap wider than `gap` separates."""
+    words = line.words  # sorted by x0
+    out: list[tuple[float, float]] = []
+    x0 = x1 = prev = 0.0
+    for k, w in enumerate(words):
+        if k == 0 or w.x0 - prev > gap:
+            if k:
+                out.append((x0, x1))
+            x0, x1 = w.x0, w.x1
+        elif w.x1 > x1:
+            x1 = w.x1
+        prev = w.x1
+    out.append((x0, x1))
+    return out
 
 
 class _PageReader:
-    def __init__(self, page: PageLayout, left: float, right: float) -> None:
-        self.page = page
-        self.left = left
-        self.right = right
+    """One text page. What depends on the page alone (bold marks, tables, lines) is read as soon as
+    the page arrives from poppler; blocks() lays it out within the body margins of the document."""
 
-    def blocks(self) -> tuple[list[Block], bool]:
+    def __init__(self, page: PageLayout, marks: Marks) -> None:
+        self.page = page
+        self.marked = _add_marks(page, marks)  # False: pdfium failed on the page
+        self.tables = _find_tables(page)
+        free = page.words
+        for t in self.tables:
+            free = [w for w in free if not t.contains(w)]
+        self.lines = self._drop_furniture(_group_lines(free))
+        self.left = self.right = 0.0
+
+    def blocks(self, left: float, right: float) -> tuple[list[Block], bool]:
         """Blocks of the page in reading order, and whether its last paragraph runs on."""
-        tables = _find_tables(self.page)
-        in_table = [False] * len(self.page.words)
-        for t in tables:
-            for i, w in enumerate(self.page.words):
-                if t.contains(w):
-                    in_table[i] = True
-        free = [w for w, used in zip(self.page.words, in_table, strict=True) if not used]
-        lines = self._drop_furniture(_group_lines(free))
+        self.left, self.right = left, right
+        tables, lines = self.tables, self.lines
         items: list[tuple[float, list[Block]]] = [(t.y0, [t.block(self.page.number)]) for t in tables]
         chunk: list[Line] = []
         open_end = False
@@ -498,7 +716,7 @@ class _PageReader:
 
     def _text_blocks(self, lines: list[Line]) -> tuple[list[Block], bool]:
         """Lines → paragraphs; side-by-side zones (header, Nơi nhận | signature) by column."""
-        height = statistics.median(ln.height for ln in lines)
+        height = _median([ln.height for ln in lines])
         zones = _column_zones(lines, self.page.width, height)
         out: list[Block] = []
         open_end = False
@@ -577,8 +795,7 @@ class _PageReader:
         italic = sum(len(w.text) for w in words if w.italic) / total >= 0.6
         centered = all(_is_centered(ln, left, right) for ln in lines)
         return Block("paragraph", join_lines([ln.text for ln in lines]), page=self.page.number, bold=bold,
-                     italic=italic, centered=centered, font_size=round(statistics.median(w.height for w in words)
-                                                                      / 1.15, 1))
+                     italic=italic, centered=centered, font_size=round(_median([w.y1 - w.y0 for w in words]) / 1.15, 1))
 
 
 def _is_centered(line: Line, left: float, right: float) -> bool:
@@ -594,33 +811,41 @@ def _subline(line: Line, keep) -> Line | None:
 def _column_zones(lines: list[Line], page_width: float, height: float) -> list[tuple[int, int, float]]:
     """Runs of lines laid out as two side-by-side columns: (start, end, split x)."""
     gap = max(2.0 * height, 24.0)
+    segments = [_segments(ln, gap) for ln in lines]
+    close: dict[int, list[tuple[float, float]]] = {}  # segments at gap / 2, of lines inside zones
 
-    def right_segment(line: Line) -> Line | None:
+    def right_x0(k: int) -> float | None:
         # a right-column piece sits in the right part and is centred there, not on the page
-        segs = _split_segments(line, gap)
-        r = [s for s in segs if s.x0 > 0.4 * page_width and (s.x0 + s.x1) / 2 > 0.58 * page_width]
-        return r[0] if r else None
+        for x0, x1 in segments[k]:
+            if x0 > 0.4 * page_width and (x0 + x1) / 2 > 0.58 * page_width:
+                return x0
+        return None
+
+    def fits_close(k: int, split: float) -> bool:
+        if k not in close:
+            close[k] = _segments(lines[k], gap / 2)
+        return _fits_columns(close[k], split)
 
     zones: list[tuple[int, int, float]] = []
     i = 0
     while i < len(lines):
-        r = right_segment(lines[i])
-        if r is None or r.x0 <= lines[i].x0:
+        r = right_x0(i)
+        if r is None or r <= lines[i].x0:
             i += 1
             continue
-        split = r.x0 - 1
+        split = r - 1
         start = i
         while start > (zones[-1][1] if zones else 0):
-            above = right_segment(lines[start - 1])
-            if above is None or above.x0 > lines[start - 1].x0 or not _fits_columns(lines[start - 1], split, gap):
+            above = right_x0(start - 1)
+            if above is None or above > lines[start - 1].x0 or not _fits_columns(segments[start - 1], split):
                 break
             start -= 1  # a right-column line above the first side-by-side line (TM. ỦY BAN ...)
         end = i + 1
         while end < len(lines):
-            r = right_segment(lines[end])
+            r = right_x0(end)
             # a right-column line may start left of the split found so far (centred names)
-            candidate = min(split, r.x0 - 1) if r else split
-            if not all(_fits_columns(ln, candidate, gap / 2) for ln in lines[start:end + 1]):
+            candidate = min(split, r - 1) if r is not None else split
+            if not all(fits_close(k, candidate) for k in range(start, end + 1)):
                 break
             split = candidate
             end += 1
@@ -629,9 +854,9 @@ def _column_zones(lines: list[Line], page_width: float, height: float) -> list[t
     return zones
 
 
-def _fits_columns(line: Line, split: float, gap: float) -> bool:
+def _fits_columns(segments: list[tuple[float, float]], split: float) -> bool:
     """No run of closely spaced words straddles the column split."""
-    return all(s.x1 <= split + 1 or s.x0 > split - 1 for s in _split_segments(line, gap))
+    return all(x1 <= split + 1 or x0 > split - 1 for x0, x1 in segments)
 
 
 def _looks_like_header(lines: list[Line]) -> bool:
@@ -695,10 +920,13 @@ def _build_table(page: PageLayout, grid: Grid) -> _Table:
             cell_words.setdefault(cell, []).append(w)
     texts: dict[int, tuple[str, bool]] = {}
     for cell, words in cell_words.items():
+        if len(words) == 1:  # most cells: a number, a date, a short name
+            texts[cell] = (join_lines([words[0].text]), bool(words[0].text) and words[0].bold)
+            continue
         lines = _group_lines(words)
-        total = sum(len(w.text) for w in words) or 1
+        total = sum([len(w.text) for w in words]) or 1
         texts[cell] = (join_lines([ln.text for ln in lines]),
-                       sum(len(w.text) for w in words if w.bold) / total >= 0.6)
+                       sum([len(w.text) for w in words if w.bold]) / total >= 0.6)
     rows = grid.rows(texts, ("", False), lambda v: bool(v[0]))
     return _Table(grid, [[t for t, _ in r] for r in rows], [[b for _, b in r] for r in rows])
 

@@ -81,20 +81,24 @@ class Grid:
         nr, nc = len(ys) - 1, len(xs) - 1
         slack = tol / 2
 
-        def has_v(x: float, y: float) -> bool:
-            return any(abs((v.x0 + v.x1) / 2 - x) <= tol and v.y0 - slack <= y <= v.y1 + slack for v in vs)
+        # the rulings along each inner column (row) edge, found once rather than for every cell
+        on_x = [[v for v in vs if abs((v.x0 + v.x1) / 2 - x) <= tol] for x in xs[1:-1]]
+        on_y = [[h for h in hs if abs((h.y0 + h.y1) / 2 - y) <= tol] for y in ys[1:-1]]
 
-        def has_h(y: float, x: float) -> bool:
-            return any(abs((h.y0 + h.y1) / 2 - y) <= tol and h.x0 - slack <= x <= h.x1 + slack for h in hs)
+        def has_v(c: int, y: float) -> bool:  # a line along the right edge of column c at height y
+            return any(v.y0 - slack <= y <= v.y1 + slack for v in on_x[c])
+
+        def has_h(r: int, x: float) -> bool:  # a line along the bottom edge of row r at x
+            return any(h.x0 - slack <= x <= h.x1 + slack for h in on_y[r])
 
         parent, self._find = _union_find(nr * nc)
         for r in range(nr):
             ym = (ys[r] + ys[r + 1]) / 2
             for c in range(nc):
                 xm = (xs[c] + xs[c + 1]) / 2
-                if c + 1 < nc and not has_v(xs[c + 1], ym):
+                if c + 1 < nc and not has_v(c, ym):
                     parent[self._find(r * nc + c + 1)] = self._find(r * nc + c)
-                if r + 1 < nr and not has_h(ys[r + 1], xm):
+                if r + 1 < nr and not has_h(r, xm):
                     parent[self._find((r + 1) * nc + c)] = self._find(r * nc + c)
 
     @property
