@@ -191,6 +191,8 @@ def _label(body: str) -> tuple[str, str] | None:
 def _labels_of(body: str) -> list[tuple[str, str]]:
     """(role, value) of a label line; a line may run several labels together ("Chủ trì: Sở X;
     Phối hợp: Sở Y")."""
+    if ":" not in body:  # every label ends with ":" (and only ":" folds to ":")
+        return []
     key = fold_same_length(body)
     for role, pattern in _labels()[0]:
         m = pattern.match(key)

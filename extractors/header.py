@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
+from typing import TypeVar
 
 from normalizers.places import after_reform, key, resolve, successor_2025, unresolved_note
 from normalizers.text import fold
@@ -28,6 +30,7 @@ _RULE = re.compile(r"^[-_=.*~ ]{3,}$")
 _APPENDIX = re.compile(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:số\s*)?[0-9IVX]+[a-z]?)?\s*[.:-]?\s*(?:$|[" + UP + r"]{2})")
 _NAME_WORD = f"[{UP}][{LOW}]*|[{UP}]+"
 _NAME = re.compile(rf"^(?:{_NAME_WORD})(?:\s+(?:{_NAME_WORD})){{1,4}}$")
+_T = TypeVar("_T")
 TITLE_MAX_LINES = 6
 SIGNATURE_REACH = 4000  # characters before the appendix searched for the signature block
 
@@ -61,6 +64,22 @@ class UnitMention:
     name: str  # proper-cased name
     start: int
     end: int
+
+
+# ---------------------------------------------------------------- per-document results
+
+def once_per_document(fn: Callable[[PlanDoc], _T]) -> Callable[[PlanDoc], _T]:
+    """Compute fn once per segmented document and keep the result on it (PlanDoc.analyses): the
+    people extractor asks again for the signature that the header extractor already found."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+
+    @wraps(fn)
+    def cached(doc: PlanDoc) -> _T:
+        if name not in doc.analyses:
+            doc.analyses[name] = fn(doc)
+        return doc.analyses[name]
+
+    return cached
 
 
 # ---------------------------------------------------------------- text helpers shared by extractors
@@ -263,11 +282,15 @@ def header_units(doc: PlanDoc, span: tuple[int, int]) -> list[UnitMention]:
 def body_units(text: str, start: int = 0, end: int | None = None, named_only: bool = True,
                committee_only: bool = True) -> list[UnitMention]:
     """Units named in running text: "UBND xã Cao Lâu", "thị xã Bỉm Sơn", "tỉnh Lạng Sơn"."""
-    forms = _vocab()["issuer"]["committee"]
-    committee = "|".join(re.escape(c) for c in [*forms, *(c.capitalize() for c in forms if " " in c)])
+    forms = [*_vocab()["issuer"]["committee"]]
+    forms += [c.capitalize() for c in forms if " " in c]
+    committee = "|".join(re.escape(c) for c in forms)
     lead = rf"(?:{committee})\s+" if committee_only else rf"(?:(?:{committee})\s+)?"
+    # the first letter a match can start with, tested before the alternations at each position
+    starts = forms if committee_only else [*forms, *_vocab()["locality_types"]]
+    first = "".join(sorted({re.escape(f[0]) for f in starts}))
     word = f"[{UP}\\d][{LOW}\\d]*"
-    pattern = re.compile(rf"{lead}\b({_type_alternation(False)})\s+({word}(?:[ \t]+{word}){{0,3}})")
+    pattern = re.compile(rf"(?=[{first}]){lead}\b({_type_alternation(False)})\s+({word}(?:[ \t]+{word}){{0,3}})")
     out = []
     for m in pattern.finditer(text, start, len(text) if end is None else end):
         name = m.group(2)
@@ -412,6 +435,7 @@ def _split_title(text: str) -> tuple[str, str | None]:
     return text, None
 
 
+@once_per_document
 def find_signature(doc: PlanDoc) -> Signature | None:
     """The signature block: authority line (TM./KT./…), the signer's title and name."""
     start, end = _signature_window(doc)
@@ -507,6 +531,11 @@ def extract_header(doc: PlanDoc) -> dict[str, Field]:
     admin_level, locality_type, locality, district, province, admin_code, issue_place, issue_date,
     period_start_year, period_end_year, index_families, signer_name, signer_title,
     signing_authority, funding_source), keyed by DocumentRow field name."""
+    return dict(_extract_header(doc))  # a copy: the stored dict stays as extracted
+
+
+@once_per_document
+def _extract_header(doc: PlanDoc) -> dict[str, Field]:
     from normalizers.indices import detect_families
 
     out: dict[str, Field] = {}

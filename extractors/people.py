@@ -127,7 +127,8 @@ def _leaders(doc: PlanDoc, family_hint: str | None) -> list[_Mention]:
 def _others(doc: PlanDoc, taken: list[_Mention]) -> list[_Mention]:
     people = _vocab()["people"]
     honor = "|".join(re.escape(h) for h in people["honorifics"])
-    pattern = re.compile(rf"(?<!\w)(?:{honor})\s+({_NAME})")
+    first = "".join(sorted({re.escape(h[0]) for h in people["honorifics"]}))  # a quick first test
+    pattern = re.compile(rf"(?=[{first}])(?<!\w)(?:{honor})\s+({_NAME})")
     out = []
     for m in pattern.finditer(doc.text):
         name = _trim_name(m.group(1))

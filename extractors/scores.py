@@ -35,9 +35,10 @@ from pipeline.rows import ScoreRow
 _LINE = re.compile(r"[^\n]+")
 # A line that continues the previous one (hard-wrapped text: "đứng thứ" / "5/11 huyện").
 _CONTINUES = re.compile(r"[^.:;!?\n]\n(?=[a-zà-ỹđ0-9])")
-_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+|\s+\|\s+")
+_SENTENCE_END = re.compile(r"(?=\s)(?:(?<=[.;!?])\s+|\s+\|\s+)")  # (?=\s): a quick first test
 _QUOTED = re.compile(r'"([^"\n]{3,150})"')
 _STRIP = " \t-+*.,;:"
+_DIGIT = re.compile(r"\d")
 
 
 @lru_cache(maxsize=4096)
@@ -241,12 +242,19 @@ def _anchors(key: str, a: int, b: int) -> list[re.Match[str]]:
     scored in %, checked once the index is known), that are not a change, not in parentheses and
     not the share of a "tỷ lệ …" target."""
     p = _phrases()
+    if not _DIGIT.search(key, a, b):  # most sentences: no number at all (found by a fast scan)
+        return []
+    values = list(p.value.finditer(key, a, b))
+    percents = list(p.percent_value.finditer(key, a, b))
+    if not values and not percents:
+        return []
     changes = [(m.start(), m.end()) for m in p.change.finditer(key, a, b)]
-    shares = [m.start("num") for m in p.percent_target.finditer(key, a, b)]
-    percents = [m for m in p.percent_value.finditer(key, a, b)
-                if p.percent_lead.search(key, max(a, m.start() - 40), m.start())
-                and p.percent_after.match(key, m.end(), b) and m.start("num") not in shares]
-    found = sorted([*p.value.finditer(key, a, b), *percents], key=lambda m: m.start())
+    if percents:
+        shares = [m.start("num") for m in p.percent_target.finditer(key, a, b)]
+        percents = [m for m in percents
+                    if p.percent_lead.search(key, max(a, m.start() - 40), m.start())
+                    and p.percent_after.match(key, m.end(), b) and m.start("num") not in shares]
+    found = sorted([*values, *percents], key=lambda m: m.start())
     return [m for m in found
             if not any(s <= m.start() < e for s, e in changes)
             and key.count("(", a, m.start()) <= key.count(")", a, m.start())]
@@ -364,6 +372,8 @@ class _Extractor:
     def _percent_targets(self, a: int, b: int, line: str, block: _Index | None, ctx: _Context) -> None:
         """Targets "tỷ lệ … đạt N%" of a sentence that says it is a goal, or of a list item under
         a goal's lead sentence; never in a line of survey statistics or results."""
+        if self.key.find("%", a, b) < 0:  # every row below is a "… N%" match
+            return
         p = _phrases()
         key = self.key[a:b]
         listed = ctx.kind == "target" and p.list_item.match(line)

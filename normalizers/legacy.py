@@ -67,13 +67,36 @@ def _valid_share(words: list[str]) -> float:
     return sum(is_syllable(w) for w in letters) / max(1, len(letters))
 
 
+def _sign_class() -> str:
+    return "".join(re.escape(ch) for ch in sorted(_signs()) if not ch.isspace())
+
+
+@cache
+def _any_sign() -> re.Pattern[str]:
+    """One legacy sign anywhere (a character-set scan: the quick test for a Unicode text)."""
+    return re.compile(f"[{_sign_class()}]")
+
+
+@cache
+def _odd_word() -> re.Pattern[str]:
+    """A whole \\S+ word holding a legacy sign (found by the regex engine, not per character in
+    Python); it starts only where a word starts, so a long word is not rescanned from each of its
+    characters."""
+    signs = _sign_class()
+    return re.compile(rf"(?<!\S)[^\s{signs}]*[{signs}]\S*")
+
+
 def detect_legacy_encoding(text: str) -> str | None:
     """'tcvn3', 'vni' or None: the encoding whose conversion turns the text's odd words into
     real Vietnamese syllables (a Unicode text with a stray '§' or '«' stays None)."""
-    signs = _signs()
-    words = _TOKEN.findall(text[:200_000])
-    odd = [w for w in words if any(ch in signs for ch in w)]
-    if not odd or len(odd) < _MIN_SHARE * len(words):
+    text = text[:200_000]
+    if not _any_sign().search(text):  # a Unicode text
+        return None
+    odd = _odd_word().findall(text)  # the words (\S+ runs) holding a sign, in order
+    if not odd:
+        return None
+    words = _TOKEN.findall(text)
+    if len(odd) < _MIN_SHARE * len(words):
         return None
     sample = " ".join(odd[:2000])
     scores = {enc: _valid_share(_TOKEN.findall(convert_legacy(sample, enc))) for enc in ENCODINGS}

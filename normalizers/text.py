@@ -16,7 +16,11 @@ _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\u202a-\u202e\uf
 # C0/C1 controls other than tab/newline carry no text (DOCX/PDF extraction leftovers).
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_SPACE_CHARS = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"  # a plain space first
+# The runs of spaces that one plain space replaces, except those it would leave as they are (a
+# single plain space: replacing each by itself cost a third of normalize_text).
+_SPACE_RUNS = re.compile(f"[{_SPACE_CHARS}]{{2,}}|[{_SPACE_CHARS[1:]}]")
+_LINE_EDGE_SPACES = re.compile(" *\n *")
 _DASHES = re.compile("[\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d]")
 _DOUBLE_QUOTES = re.compile("[\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\uff02]|''")
 _SINGLE_QUOTES = re.compile("[\u2018\u2019\u201a\u201b\u2032]")
@@ -32,7 +36,6 @@ _BULLET_LINE_START = re.compile(
 
 # Tone marks (combining) versus vowel-quality marks (circumflex, breve, horn) which stay put.
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
-_WORD = re.compile(r"[^\W\d_]+")
 _INITIALS = (
     "", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh",
     "nh", "p", "ph", "r", "s", "t", "th", "tr", "v", "x",
@@ -85,8 +88,41 @@ def _fix_word(word: str) -> str:
     return "".join(out)
 
 
+def _family(base: str) -> str:
+    """Every Latin letter whose tone-less lower-case form (as _fix_word sees it) is `base`."""
+    codes = [*range(0x41, 0x250), *range(0x1E00, 0x1F00), *range(0x2100, 0x2150)]
+    return "".join(sorted({c for c in map(chr, codes) if _split_tone(c)[0].lower() == base}))
+
+
+# A word _fix_word may change: its tone-less form holds oa, oe or uy, or starts with qu (any
+# other word it returns as is). Only these words pay for the Python call.
+_O, _A, _E, _U, _Y, _Q = (_family(c) for c in "oaeuyq")
+_TONE_CANDIDATE = re.compile(
+    rf"(?<![^\W\d_])(?:(?=[^\W\d_]*?(?:[{_O}][{_A}{_E}]|[{_U}][{_Y}]))|(?=[{_Q}][{_U}]))[^\W\d_]+")
+
+
+def _class_chars(pattern: re.Pattern[str]) -> str:
+    """The characters of a one-character-class pattern such as _DASHES ("[\\u2010-\\u2015…]")."""
+    body = pattern.pattern.split("|")[0].strip("[]")
+    out = []
+    i = 0
+    while i < len(body):
+        if i + 2 < len(body) and body[i + 1] == "-":
+            out += map(chr, range(ord(body[i]), ord(body[i + 2]) + 1))
+            i += 3
+        else:
+            out.append(body[i])
+            i += 1
+    return "".join(out)
+
+
+# _BULLET, _DASHES, _SINGLE_QUOTES and the one-character part of _DOUBLE_QUOTES as one table
+_PUNCTUATION = str.maketrans({ch: to for pattern, to in ((_BULLET, "-"), (_DASHES, "-"), (_SINGLE_QUOTES, "'"),
+                                                         (_DOUBLE_QUOTES, '"')) for ch in _class_chars(pattern)})
+
+
 def _fix_tones(text: str) -> str:
-    return _WORD.sub(lambda m: _fix_word(m.group()), text)
+    return _TONE_CANDIDATE.sub(lambda m: _fix_word(m.group()), text)
 
 
 def normalize_text(raw: str) -> str:
@@ -97,26 +133,36 @@ def normalize_text(raw: str) -> str:
     text = _LINE_BREAKS.sub("\n", text)
     text = _CONTROLS.sub("", text)
     text = unicodedata.normalize("NFC", text)
-    text = _SPACES.sub(" ", text)
+    text = _SPACE_RUNS.sub(" ", text)
     text = _BULLET_LINE_START.sub("- ", text)
-    text = _BULLET.sub("-", text)
-    text = _DASHES.sub("-", text)
-    text = _SINGLE_QUOTES.sub("'", text)
-    text = _DOUBLE_QUOTES.sub('"', text)  # after single quotes, so that ‘‘ (two quotes) becomes "
+    # bullets, dashes and quotes in one pass (disjoint sets of single characters), then '' as "
+    text = text.translate(_PUNCTUATION).replace("''", '"')
     text = _fix_tones(text)
-    text = "\n".join(_SPACES.sub(" ", line).strip(" ") for line in text.split("\n"))
+    # each line's spaces collapsed and stripped (runs never cross a line break)
+    text = _LINE_EDGE_SPACES.sub("\n", _SPACE_RUNS.sub(" ", text)).strip(" ")
     return unicodedata.normalize("NFC", text).strip("\n ")
 
 
 _FOLD_SPACES = re.compile(r"\s+")
 
 
+class _DropCombining(dict):
+    """str.translate table deleting combining marks, filled on first sight of each character
+    (translate runs in C; the table holds one entry per distinct character seen)."""
+
+    def __missing__(self, code: int) -> str | None:
+        self[code] = kept = None if unicodedata.combining(chr(code)) else chr(code)
+        return kept
+
+
+_DROP_COMBINING = _DropCombining()
+
+
 @lru_cache(maxsize=8192)  # bounded: a worker's memory stays flat over thousands of plans
 def fold(s: str) -> str:
     """Accent-insensitive key: lowercase, no diacritics (đ -> d), single spaces, stripped."""
     d = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
-    base = "".join(c for c in d if not unicodedata.combining(c))
-    return _FOLD_SPACES.sub(" ", base.lower()).strip()
+    return _FOLD_SPACES.sub(" ", d.translate(_DROP_COMBINING).lower()).strip()
 
 
 def _fold_char(ch: str) -> str:

@@ -23,7 +23,7 @@ import importlib.util
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import itemgetter
+from operator import ne
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
@@ -34,6 +34,7 @@ from .syllable import is_syllable
 from .text import normalize_text
 
 _WORD = re.compile(r"[^\W\d_]+")
+_WORD_SPLIT = re.compile(r"([^\W\d_]+)")
 # Separators allowed between the words of one phrase occurrence (no line break, no sentence end).
 _LINKS = frozenset({" ", "-", " -", "- ", " - "})
 _OLD_TONES = re.compile("o[àáảãạèéẻẽẹ]|u[ỳýỷỹỵ]")  # dictionary lines needing the tone convention
@@ -43,8 +44,6 @@ _OCR_CONFUSIONS = (("II", "H"), ("ur", "ư"), ("or", "ơ"), ("Ur", "Ư"), ("Or",
 # Anchor offsets by phrase length: the two ends of 3 words, head/tail pairs of 4-5 words, head/tail
 # triples from 6 words on (short, common heads such as "chỉ số" would match too often).
 _ANCHORS = {3: (0, 2), 4: (0, 1), 5: (0, 1), 6: (0, 1, 2)}
-_ANCHOR_SET = tuple(set(_ANCHORS.values()))
-_ANCHOR_GETTERS = tuple((off, itemgetter(*off)) for off in _ANCHOR_SET)  # words at the offsets, as a tuple
 
 
 @dataclass
@@ -57,7 +56,9 @@ class _Vocab:
     # pairs or triples (and the ends of a 3-word phrase): a phrase with one word off keeps one.
     anchors: dict[tuple[tuple[int, ...], tuple[str, ...]], list[tuple[tuple[str, ...], int]]] = field(
         default_factory=dict)
-    anchor_heads: set[str] = field(default_factory=set)
+    # the same anchors grouped by offsets: offsets -> {words at those offsets: phrases}
+    anchor_tables: list[tuple[tuple[int, ...], dict[tuple[str, ...], list[tuple[tuple[str, ...], int]]]]] = field(
+        default_factory=list)
 
 
 def _entries() -> list[str]:
@@ -91,7 +92,10 @@ def _vocab() -> _Vocab:
             for i, off in ((0, offs), (n - 1 - offs[-1], offs)):
                 key = (off, tuple(ph[i + o] for o in off))
                 v.anchors.setdefault(key, []).append((ph, i))
-                v.anchor_heads.add(key[1][0])
+    tables: dict[tuple[int, ...], dict[tuple[str, ...], list[tuple[tuple[str, ...], int]]]] = {}
+    for (off, at), found in v.anchors.items():
+        tables.setdefault(off, {})[at] = found
+    v.anchor_tables = sorted(tables.items())
     return v
 
 
@@ -163,9 +167,12 @@ def _phrase_fix(words: list[str], linked: list[bool], start: int,
     end = start + len(phrase)
     if start < 0 or end > len(words) or not all(linked[start:end - 1]):
         return None
-    off = [i for i, (w, p) in enumerate(zip(words[start:end], phrase, strict=True)) if w != p]
-    if len(off) != 1 or tuple(words[start:end]) in _vocab().phrases:
+    here = tuple(words[start:end])
+    if here in _vocab().phrases:  # the phrase itself (the common case) or another known phrase
         return None
+    if sum(map(ne, here, phrase)) != 1:
+        return None
+    off = [i for i, (w, p) in enumerate(zip(here, phrase, strict=True)) if w != p]
     k = start + off[0]
     if _distance(words[k], phrase[off[0]]) > 1:
         return None
@@ -185,36 +192,34 @@ def _is_noise(token: str) -> bool:
     return len(token) >= 2 and token.lower() not in v.words and not is_syllable(token)
 
 
-def _phrase_repairs(text: str, toks: list[re.Match[str]], words: list[str]) -> dict[int, str]:
+def _phrase_repairs(words: list[str], gaps: list[str], noise: set[str], tokens: list[str]) -> dict[int, str]:
+    """Word index -> vocabulary word, for words one edit off a vocabulary phrase around them.
+    `gaps[k]` is the text between word k and word k+1; `noise` the noise tokens of the text."""
     v = _vocab()
-    heads = v.anchor_heads
-    # Most texts hold no anchor word and no noise word: skip them before any alignment work.
-    is_head = [w in heads for w in words]
-    noisy = [_is_noise(m.group()) for m in toks]
-    if not any(is_head) and not any(noisy):
-        return {}
-    spans = [m.span() for m in toks]
-    linked = [text[a[1]:b[0]] in _LINKS for a, b in zip(spans, spans[1:], strict=False)]
+    linked = [g in _LINKS for g in gaps]
     linked.append(False)
+    # Anchors: the words at a phrase's anchor offsets, looked up at every position (a set test in
+    # C first: most offset shapes match nowhere in a text).
+    tried: set[tuple[int, tuple[str, ...]]] = set()  # (start, phrase): head and tail anchors meet
+    for off, table in v.anchor_tables:
+        keys = list(zip(*(words[o:] for o in off), strict=False))  # the words at the offsets, from each k
+        if table.keys().isdisjoint(keys):
+            continue
+        last = off[-1]
+        for k in [k for k, at in enumerate(keys) if at in table]:
+            if all(linked[k:k + last]):
+                tried.update((k - i, ph) for ph, i in table[keys[k]])
+    if noise:
+        # A noise word: align every phrase that contains one of its neighbours.
+        n_words = len(words)
+        for k in [k for k, t in enumerate(tokens) if t in noise]:
+            for n in (k - 1, k + 1):
+                tried.update((n - i, ph) for ph, i in (v.by_word.get(words[n], ()) if 0 <= n < n_words else ()))
     found: dict[int, set[str]] = {}
-
-    def add(fix: tuple[int, str] | None) -> None:
+    for start, ph in tried:
+        fix = _phrase_fix(words, linked, start, ph)
         if fix:
             found.setdefault(fix[0], set()).add(fix[1])
-
-    n_words = len(words)
-    for k in range(n_words):
-        if is_head[k]:
-            window = words[k:k + 3]
-            for off, at in _ANCHOR_GETTERS:
-                if off[-1] < len(window) and all(linked[k:k + off[-1]]):
-                    for ph, i in v.anchors.get((off, at(window)), ()):
-                        add(_phrase_fix(words, linked, k - i, ph))
-        if noisy[k]:
-            # A noise word: align every phrase that contains one of its neighbours.
-            for n in (k - 1, k + 1):
-                for ph, i in v.by_word.get(words[n], ()) if 0 <= n < n_words else ():
-                    add(_phrase_fix(words, linked, n - i, ph))
     return {k: next(iter(c)) for k, c in found.items() if len(c) == 1}
 
 
@@ -223,25 +228,25 @@ def repair_text(text: str, keep: frozenset[str] = frozenset()) -> str:
     Tokens in `keep` (abbreviations the plan defines itself) are never touched."""
     if not text:
         return text
-    toks = list(_WORD.finditer(text))
-    words = text.lower()
-    words = [words[m.start():m.end()] for m in toks] if len(words) == len(text) else [
-        m.group().lower() for m in toks]
+    parts = _WORD_SPLIT.split(text)  # one pass: [text before word 0, word 0, gap, word 1, …, text after]
+    tokens, pieces = parts[1::2], parts[0::2]
     fixes: dict[int, str] = {}
-    for k, m in enumerate(toks):
-        w = m.group()
-        if len(w) >= 3 and w not in keep and w.replace("l", "I").isupper():
-            fix = _repair_abbr(w)
-            if fix:
-                fixes[k] = fix
-    for k, word in _phrase_repairs(text, toks, words).items():
-        fixes.setdefault(k, _match_case(word, toks[k].group()))
+    caps = [k for k, w in enumerate(tokens)  # all caps once OCR's l is read as I ("DDCl")
+            if len(w) >= 3 and (w.isupper() or "l" in w and w.replace("l", "I").isupper())]
+    for k in caps:
+        if tokens[k] not in keep and (fix := _repair_abbr(tokens[k])):
+            fixes[k] = fix
+    noise = {t for t in set(tokens) if _is_noise(t)}
+    # Lower-casing one character keeps it a letter or a non-letter (checked over all of Unicode),
+    # so the lowered text splits into the lowered words (a Greek final sigma lowered in context)
+    # unless a character lowers to two (İ).
+    lowered = text.lower()
+    words = _WORD.findall(lowered) if len(lowered) == len(text) else [t.lower() for t in tokens]
+    for k, word in _phrase_repairs(words, pieces[1:-1], noise, tokens).items():
+        fixes.setdefault(k, _match_case(word, tokens[k]))
     if not fixes:
         return text
-    out, pos = [], 0
-    for k in sorted(fixes):
-        a, b = toks[k].span()
-        out += [text[pos:a], fixes[k]]
-        pos = b
-    out.append(text[pos:])
+    out = [pieces[0]]
+    for k, token in enumerate(tokens):
+        out += [fixes.get(k, token), pieces[k + 1]]
     return "".join(out)

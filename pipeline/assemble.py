@@ -6,6 +6,8 @@ that every later span points into this one string (written as text/<doc_id>.txt)
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from normalizers.legacy import convert_legacy, detect_legacy_encoding
 from normalizers.text import normalize_text
 from normalizers.units import plan_abbreviations
@@ -14,6 +16,23 @@ from normalizers.vocab import repair_text
 from .model import Block, PlanDoc
 
 CELL_SEP = " | "
+# Texts up to this length share their normalized and repaired forms across documents (plans of one
+# district copy whole sentences, headers and signature lines from each other): two bounded caches
+# of SHARED_ENTRIES entries each, so a worker's memory stays flat (typically ~1 MB; at most
+# 2 caches x 2048 x (key + value) x 1000 characters x 2 bytes = 16 MB).
+SHARED_MAX_CHARS = 1000
+SHARED_ENTRIES = 2048
+
+
+@lru_cache(maxsize=SHARED_ENTRIES)
+def _normalized(raw: str) -> str:
+    return normalize_text(raw)
+
+
+@lru_cache(maxsize=SHARED_ENTRIES)
+def _repaired(text: str, keep: frozenset[str]) -> str:
+    # repair_text reads `keep` only for tokens of the text, so keep ∩ substrings is a sound key
+    return repair_text(text, keep)
 
 
 def assemble(doc: PlanDoc) -> PlanDoc:
@@ -36,7 +55,7 @@ def assemble(doc: PlanDoc) -> PlanDoc:
 
     def norm(raw: str) -> str:
         if raw not in normalized:
-            normalized[raw] = normalize_text(raw)
+            normalized[raw] = _normalized(raw) if len(raw) <= SHARED_MAX_CHARS else normalize_text(raw)
         return normalized[raw]
 
     # A plan's own abbreviation ("Văn phòng - Tổng hợp (VPTH)") is not a typo of a known one.
@@ -44,7 +63,11 @@ def assemble(doc: PlanDoc) -> PlanDoc:
 
     def clean(raw: str) -> str:
         if raw not in cleaned:
-            cleaned[raw] = repair_text(norm(raw), defined)
+            text = norm(raw)
+            if len(text) <= SHARED_MAX_CHARS:  # only the plan's abbreviations in this text matter
+                cleaned[raw] = _repaired(text, frozenset(a for a in defined if a in text))
+            else:
+                cleaned[raw] = repair_text(text, defined)
         return cleaned[raw]
 
     for block in doc.blocks:

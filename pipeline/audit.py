@@ -10,6 +10,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,13 +94,19 @@ def enabled_checks(rules: dict) -> list[tuple[str, dict]]:
 
 def run_audit(result: DocResult, rules: dict | None = None) -> list[AuditRow]:
     """One AuditRow per check for this document (rules from pipeline/data/audit_rules.toml)."""
-    record = result.to_record()
-    return [f.row(result.document.doc_id) for f in audit_record(record, rules)]
+    return [f.row(result.document.doc_id) for f in audit_record(result.to_record(), rules)]
+
+
+@lru_cache(maxsize=1)
+def _default_rules() -> dict[str, Any]:
+    """load_rules() once per process: the checks only read the rules (callers of load_rules get
+    their own copy)."""
+    return load_rules()
 
 
 def audit_record(record: dict[str, Any], rules: dict | None = None) -> list[Finding]:
     """Every enabled check that applies to this document, in rules order."""
-    rules = rules if rules is not None else load_rules()
+    rules = rules if rules is not None else _default_rules()
     doc = record["document"]
     unreadable = doc.get("status") == "error"
     is_plan = _is_plan(record, rules)

@@ -7,6 +7,7 @@ PlanDoc and never re-read the file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 BLOCK_KINDS = ("paragraph", "heading", "table", "header_cell", "page_break")
 
@@ -93,6 +94,9 @@ class PlanDoc:
     outline: list[OutlineNode] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     page_starts: list[tuple[int, int]] = field(default_factory=list)  # (offset, page), sorted
+    # results of document-level analyses that several extractors ask for (header, signature),
+    # computed once per document: see extractors.header.once_per_document
+    analyses: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def page_at(self, offset: int) -> int | None:
         """1-based page of a text offset (None when the format has no pages)."""

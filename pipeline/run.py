@@ -6,7 +6,7 @@ import hashlib
 import traceback
 import unicodedata
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,18 @@ class DocResult:
     evidence: dict[str, list[int | None]] = field(default_factory=dict)  # header field -> span
 
     def to_record(self) -> dict[str, Any]:
-        return asdict(self)
+        """The record as plain dicts and lists (what asdict gives, without its deep copy: every
+        row is a flat dataclass of scalars and lists of scalars, and the record is only read,
+        pickled or encoded)."""
+        record: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if is_dataclass(value):
+                value = dict(vars(value))
+            elif isinstance(value, list):
+                value = [dict(vars(v)) if is_dataclass(v) else v for v in value]
+            record[f.name] = value
+        return record
 
 
 def file_sha256(path: Path) -> str:

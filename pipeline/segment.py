@@ -34,9 +34,22 @@ REQUIRED_KINDS = ("purpose", "assignments", "funding", "implementation")
 
 # --- text helpers -------------------------------------------------------------------------------
 
+class _Gaps(dict):
+    """str.translate table: [a-z0-9] kept, any other character a space (filled on first sight)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        self[code] = kept = ch if "a" <= ch <= "z" or "0" <= ch <= "9" else " "
+        return kept
+
+
+_GAPS = _Gaps()
+
+
 def fold_words(text: str) -> str:
-    """Accent-folded lower-case words separated by single spaces (for fuzzy matching)."""
-    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+    """Accent-folded lower-case words separated by single spaces (for fuzzy matching): the [a-z0-9]
+    runs of fold(text) (a translate and a split: no regex match object per word)."""
+    return " ".join(fold(text).translate(_GAPS).split())
 
 
 _LEAD_MARKUP = re.compile(r"^[\s#>*_\\]+")
@@ -45,7 +58,12 @@ _UPPER_OK = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
+_ASCII_LOWER = re.compile(r"[a-z]")
+
+
 def _is_upper(text: str) -> bool:
+    if _ASCII_LOWER.search(text):  # most lines: a lower-case letter, found without listing letters
+        return False
     letters = _UPPER_OK.findall(text)
     return len(letters) >= 4 and all(ch.isupper() for ch in letters)
 
@@ -61,10 +79,14 @@ class _Line:
     first: bool  # first line of its block
     strong: bool  # heading block, bold, markdown heading/bold wrapper, or upper case
     table: bool  # inside a table (or a tab-separated row)
+    key: str | None = None  # fold_same_length(text), sliced from the document's folded text
 
 
 def _lines(doc: PlanDoc) -> list[_Line]:
     out: list[_Line] = []
+    # One fold of the whole text (per character, so a slice of it is the fold of the slice; the
+    # extractors reuse it), instead of one per line and per numbering test.
+    key = fold_same_length(doc.text)
 
     def add(start: int, end: int, block: Block, first: bool, table: bool) -> None:
         raw = doc.text[start:end]
@@ -77,7 +99,7 @@ def _lines(doc: PlanDoc) -> list[_Line]:
         text = doc.text[s:e]
         strong = (block.kind == "heading" or block.bold or raw.lstrip().startswith(("#", "**", "__"))
                   or _is_upper(text))
-        out.append(_Line(s, e, text, block, first, strong, table or "\t" in text or " | " in text))
+        out.append(_Line(s, e, text, block, first, strong, table or "\t" in text or " | " in text, key[s:e]))
 
     for block in doc.blocks:
         if block.kind == "header_cell":
@@ -166,9 +188,10 @@ def _letters() -> list[str]:
     return _config()["numbering"]["letters"].split()
 
 
-def _parse_number(text: str) -> _Num | None:
-    """The numbering token at the start of a heading line, or None."""
-    folded = fold_same_length(text)
+def _parse_number(text: str, folded: str | None = None) -> _Num | None:
+    """The numbering token at the start of a heading line, or None (`folded`: its
+    fold_same_length, when the caller has it)."""
+    folded = fold_same_length(text) if folded is None else folded
     if m := _PHAN.match(folded):
         word, token = m.group(1), m.group(2)
         if token.startswith("thu"):
@@ -247,6 +270,7 @@ def _phrase_score(phrase: str, title: str) -> tuple[float, int]:
     return fuzz.ratio(phrase, title), 0
 
 
+@lru_cache(maxsize=2048)  # bounded; a heading is classified several times, and plans share headings
 def classify_heading(title: str, nested: bool = False) -> tuple[str | None, float]:
     """Section kind of a heading title (numbering removed) and its score, or (None, best score).
 
@@ -363,7 +387,7 @@ def _bare_kind(line: _Line) -> str | None:
     """Kind of an unnumbered upper-case part heading ("TỔ CHỨC THỰC HIỆN" on its own line)."""
     if line.table or not line.first or not _is_upper(line.text) or len(line.text) > 80:
         return None
-    if _parse_number(line.text) or _marker(line):
+    if _parse_number(line.text, line.key) or _marker(line):
         return None
     kind, score = classify_heading(line.text)
     return kind if kind not in (None, "other") and score >= _config()["match"]["bare_min_score"] else None
@@ -393,7 +417,7 @@ def _body_start(lines: list[_Line]) -> int | None:
     for i, line in enumerate(lines):
         if line.table:
             continue
-        num = _parse_number(line.text)
+        num = _parse_number(line.text, line.key)
         if num and num.value in (1, (1,)) and num.key in ("phan", "chuong", "muc", "roman"):
             return i
         if num and num.key == "arabic." and num.value == 1:
@@ -488,7 +512,7 @@ def _title_start(heading: str) -> int:
 
 def _take_title_line(node: OutlineNode, nxt: _Line) -> bool:
     """'PHẦN THỨ NHẤT' alone on its line: its title is the next line (heading = both, one line)."""
-    if nxt.table or _parse_number(nxt.text) is not None or _marker(nxt) is not None:
+    if nxt.table or _parse_number(nxt.text, nxt.key) is not None or _marker(nxt) is not None:
         return False
     node.heading = f"{node.heading} {nxt.text}"
     node.heading_end = nxt.end
@@ -508,7 +532,8 @@ def _candidates(line: _Line) -> Iterator[tuple[_Line, bool]]:
         before = fold_words(line.text[:m.start()]).rsplit(" ", 1)[-1]
         if m.group(2)[0].isupper() and before not in _config()["numbering"]["inline_not_after"]:
             s = line.start + m.start(1)
-            yield _Line(s, line.end, line.text[m.start(1):], line.block, False, False, False), True
+            key = line.key[m.start(1):] if line.key is not None else None
+            yield _Line(s, line.end, line.text[m.start(1):], line.block, False, False, False, key), True
 
 
 def _numbered(doc: PlanDoc, line: _Line, stack: list[_Entry], base_level: int, prefix: str,
@@ -517,7 +542,7 @@ def _numbered(doc: PlanDoc, line: _Line, stack: list[_Entry], base_level: int, p
 
     `guarded`: the line may be a wrapped sentence, so only an exact continuation of a list counts;
     `inline`: an item inside a line, accepted only as the exact next item of a bracketed list."""
-    num = _parse_number(line.text)
+    num = _parse_number(line.text, line.key)
     if num is None or num.title_start >= len(line.text) and num.key not in ("phan", "chuong", "muc", "roman"):
         return None
     if inline and num.rank < _BRACKET_RANK:
