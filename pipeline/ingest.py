@@ -3,6 +3,7 @@ it finishes, rebuild the tables. A file that cannot be read becomes an `errors` 
 goes on. Re-runs skip files whose sha256 already has a record (unless force)."""
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -95,6 +96,9 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
 
         if len(tasks) > 1:
             warm_up()
+            # what the workers inherit stays put: the collector no longer walks it (fast gc.collect
+            # between files) nor writes to its pages (they stay shared with the parent, copy-on-write)
+            gc.freeze()
 
         results = run_local(tasks, ocr, min(workers, max(1, len(tasks))), timeout, max_memory_mb)
     show = sys.stderr.isatty() if progress is None else progress
@@ -115,6 +119,7 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
                                   "status": doc["status"], "pages": doc.get("pages"),
                                   "errors": len(record.get("errors", []))}, ensure_ascii=False),
                       file=sys.stderr)
+    gc.unfreeze()  # the workers are gone: this process may collect as usual again (it may ingest again)
     for rel, sha, original in duplicates:  # nothing silently dropped: say where the content was read
         add_error(out_dir, doc_id_of(sha), {
             "source_path": rel, "doc_id": doc_id_of(sha), "stage": "read", "error_type": "duplicate",
