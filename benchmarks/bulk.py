@@ -245,6 +245,7 @@ class Run:
     worker_mb: list[float] = field(default_factory=list)
     helper_mb: float = 0.0
     report_mb: float = 0.0  # the forked process that renders report.html at the end
+    cpu_s: float = 0.0  # CPU seconds (user + sys) of the whole ingest process tree
     load: tuple[float, float] = (0.0, 0.0)  # 1-min load average before and after
     phases: dict[str, float] = field(default_factory=dict)
     first_file: float | None = None  # seconds from start to the first stored record
@@ -291,8 +292,9 @@ def _sample(proc, run: Run, stop: threading.Event) -> None:
 
 
 def ingest(label: str, input_dir: Path, out_dir: Path, workers: int, pages: int | None = None,
-           ocr: str = "auto") -> Run:
-    """Run the CLI as a user would, sampling memory, and read its --log-json events."""
+           ocr: str = "auto", one_core: bool = False) -> Run:
+    """Run the CLI as a user would, sampling memory, and read its --log-json events. `one_core`
+    pins the whole process tree (parent, workers, pdftotext) to one CPU."""
     import psutil
 
     run = Run(label, files=sum(1 for p in input_dir.rglob("*") if p.is_file()))
@@ -300,8 +302,11 @@ def ingest(label: str, input_dir: Path, out_dir: Path, workers: int, pages: int 
            "--workers", str(workers), "--ocr", ocr, "--log-json"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     load_before = os.getloadavg()[0]
+    cpu_before = _children_cpu()
     started = time.perf_counter()
-    proc = psutil.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    pin = (lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})) if one_core else None
+    proc = psutil.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                        preexec_fn=pin)
     stop = threading.Event()
     sampler = threading.Thread(target=_sample, args=(proc, run, stop), daemon=True)
     sampler.start()
@@ -321,6 +326,7 @@ def ingest(label: str, input_dir: Path, out_dir: Path, workers: int, pages: int 
     out = proc.stdout.read()
     proc.wait()
     run.seconds = time.perf_counter() - started
+    run.cpu_s = _children_cpu() - cpu_before
     stop.set()
     sampler.join()
     run.load = (load_before, os.getloadavg()[0])
@@ -332,6 +338,18 @@ def ingest(label: str, input_dir: Path, out_dir: Path, workers: int, pages: int 
     if pages is not None:
         run.pages = pages
     return run
+
+
+def _children_cpu() -> float:
+    """CPU seconds of every finished descendant so far (a process's usage counts once it is reaped)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cores_used(run: Run) -> float:
+    return run.cpu_s / run.seconds if run.seconds else 0.0
 
 
 def pdf_pages(path: Path) -> int:
@@ -378,14 +396,15 @@ def _load(run: Run) -> str:
 
 def table(runs: list[Run]) -> str:
     lines = ["| run | files | processed | skipped | pages | wall s | files/s | pages/s | scan s | 1st record s "
-             "| tables s | report s | parent MB | worker MB (max, ×procs) | helper MB | report MB | load 1-min |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "| tables s | report s | CPU s | parent MB | worker MB (max, ×procs) | helper MB | report MB "
+             "| load 1-min |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in runs:
         ph = r.phases
         lines.append(f"| {r.label} | {r.files} | {r.processed} | {r.skipped} | {r.pages} | {r.seconds:.1f} | "
                      f"{r.files_per_s:.2f} | {r.pages_per_s:.1f} | {ph.get('scan_s', 0):.2f} | "
                      f"{'' if r.first_file is None else f'{r.first_file:.1f}'} | "
-                     f"{ph.get('tables_s', 0):.1f} | {ph.get('report_s', 0):.1f} | {r.parent_mb:.0f} | "
+                     f"{ph.get('tables_s', 0):.1f} | {ph.get('report_s', 0):.1f} | {r.cpu_s:.1f} | {r.parent_mb:.0f} | "
                      f"{_mb(r.worker_mb)} | {r.helper_mb:.0f} | {r.report_mb:.0f} | {_load(r)} |")
     return "\n".join(lines)
 
@@ -433,6 +452,9 @@ def main(argv: list[str] | None = None) -> int:
             by_n[n] = ingest(f"N={n} text plans, {args.workers} workers", work / f"plans-{n}",
                              work / f"out-{n}", args.workers)
             runs += [one_worker[n], by_n[n]]
+        pinned = ingest(f"N={big} text plans, 1 worker on one core", work / f"plans-{big}", work / f"out-{big}-c1", 1,
+                        one_core=True)
+        runs.append(pinned)
         rerun = ingest(f"re-run N={big} unchanged", work / f"plans-{big}", work / f"out-{big}", args.workers)
         runs.append(rerun)
         pdfs = [p for p in sets[big] if p.suffix == ".pdf"][: args.pdfs]
@@ -466,6 +488,10 @@ def main(argv: list[str] | None = None) -> int:
             speedup = one_worker[n].seconds / by_n[n].seconds
             print(goal(f"1 → {args.workers} workers ≥ 1.8× on N={n} text plans (end to end)", speedup >= 1.8,
                        f"{speedup:.2f}× (records phase alone {_records_speedup(one_worker[n], by_n[n]):.2f}×)"))
+        print(goal(f"(scaling) one core → {args.workers} cores on N={big}: 1 worker pinned to one core vs "
+                   f"{args.workers} workers", pinned.seconds / by_n[big].seconds >= 1.8,
+                   f"{pinned.seconds / by_n[big].seconds:.2f}× (an unpinned 1-worker run also uses the second "
+                   f"core for pdftotext and the parent: {_cores_used(one_worker[big]):.2f} cores on average)"))
         print(goal(f"re-run of unchanged {big}-plan folder < 3 s", rerun.seconds < 3, f"{rerun.seconds:.2f} s"))
         print(goal(f"peak RSS per worker flat N={small} → N={big} (≤ 10 %)", growth <= 10,
                    f"{w_small:.0f} → {w_big:.0f} MB ({growth:+.1f} %)"))

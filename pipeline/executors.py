@@ -16,8 +16,10 @@ from typing import Any
 from .processes import release_memory
 from .rows import DocumentRow, ErrorRow
 from .run import DocResult, display_name, doc_id_of, format_from_suffix, process_file, relative_name
+from .store import save_record
 
 Task = tuple[str, str, str]  # (path, input_dir, sha256)
+STORED = "stored"  # key of a worker's receipt: the record is already in OUT/json (see store_one)
 WORKER_TASKS = 200
 
 
@@ -25,6 +27,15 @@ def process_one(path: str, input_dir: str, sha: str, ocr: str) -> dict[str, Any]
     record = process_file(Path(path), Path(input_dir), ocr=ocr, sha256=sha).to_record()
     release_memory()
     return record
+
+
+def store_one(path: str, input_dir: str, sha: str, ocr: str, out_dir: str) -> dict[str, Any]:
+    """process_one, with the record stored by the worker itself (atomically, as the parent would):
+    only a receipt (document row and errors, marked "stored") travels back, so the parent
+    neither unpickles nor encodes whole records while the workers need the cores."""
+    record = process_one(path, input_dir, sha, ocr)
+    save_record(Path(out_dir), record)
+    return {"document": record["document"], "errors": record["errors"], STORED: True}
 
 
 def failed_record(path: str, input_dir: str, sha: str, error_type: str, message: str) -> dict[str, Any]:

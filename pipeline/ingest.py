@@ -3,6 +3,7 @@ it finishes, rebuild the tables. A file that cannot be read becomes an `errors` 
 goes on. Re-runs skip files whose sha256 already has a record (unless force)."""
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import os
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .executors import STORED
 from .guards import limits
 from .processes import name_process
 from .run import doc_id_of, file_sha256, relative_name
@@ -91,7 +93,7 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
 
         results = run_dask(tasks, ocr, scheduler or "")
     elif tasks:
-        from .executors import run_local
+        from .executors import run_local, store_one
         from .run import warm_up
 
         if len(tasks) > 1:
@@ -100,14 +102,16 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
             # between files) nor writes to its pages (they stay shared with the parent, copy-on-write)
             gc.freeze()
 
-        results = run_local(tasks, ocr, min(workers, max(1, len(tasks))), timeout, max_memory_mb)
+        results = run_local(tasks, ocr, min(workers, max(1, len(tasks))), timeout, max_memory_mb,
+                            task=functools.partial(store_one, out_dir=str(out_dir)))
     show = sys.stderr.isatty() if progress is None else progress
     from tqdm import tqdm
 
     with tqdm(total=len(tasks), unit="file", disable=not show or not tasks, desc="ingest",
               dynamic_ncols=True) as bar:
         for path, record in results:
-            save_record(out_dir, record)
+            if not record.get(STORED):  # a worker that was stopped, or a Dask result
+                save_record(out_dir, record)
             doc = record["document"]
             summary.processed += 1
             summary.statuses[doc["status"]] += 1
