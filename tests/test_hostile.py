@@ -382,12 +382,12 @@ def test_safe_cell_never_leaves_a_formula_and_loses_nothing(text: str) -> None:
 def test_safe_cell_in_written_csv(trigger: str, rest: str) -> None:
     import pyarrow as pa
 
-    from pipeline.writers.tables import to_csv_frame
+    from pipeline.writers.tables import csv_columns
 
     table = pa.table({"task": [trigger + rest], "lead_units": [[trigger + rest, "Công an xã"]]})
-    frame = to_csv_frame(table)
-    assert frame.task[0] == "'" + trigger + rest
-    assert frame.lead_units[0] == "'" + trigger + rest + "; Công an xã"
+    columns = csv_columns(table)
+    assert columns["task"][0] == "'" + trigger + rest
+    assert columns["lead_units"][0] == "'" + trigger + rest + "; Công an xã"
 
 
 @given(st.one_of(st.integers(), st.floats(allow_nan=False), st.booleans(), st.none()))

@@ -5,6 +5,7 @@ Every table is written as <table>.parquet (typed, list columns as list<string>) 
 copy of every table with one view per table."""
 from __future__ import annotations
 
+import csv
 import dataclasses
 import functools
 import os
@@ -14,7 +15,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, get_type_hints
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -119,12 +119,22 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def to_csv_frame(table: pa.Table) -> pd.DataFrame:
-    """All cells as text: lists joined, booleans true/false, numbers as written by Python,
-    then formula-safe (a negative number would otherwise start with '-'). Vectorised in Arrow
-    except floats, whose Python repr Arrow's cast does not reproduce ("1.0", not "1")."""
-    return pd.DataFrame({field.name: _csv_text(table.column(field.name), field.type).to_pandas()
-                         for field in table.schema}, columns=table.column_names)
+def csv_columns(table: pa.Table) -> dict[str, list[str]]:
+    """Every column as cell texts: lists joined, booleans true/false, numbers as written by
+    Python, nulls empty, then formula-safe (a negative number would otherwise start with '-').
+    Vectorised in Arrow except floats, whose Python repr Arrow's cast does not reproduce ("1.0",
+    not "1")."""
+    return {field.name: _csv_text(table.column(field.name), field.type).to_pylist() for field in table.schema}
+
+
+def write_csv(table: pa.Table, path: Path) -> None:
+    """UTF-8 with BOM (Excel then reads the accents right), minimal quoting, one line per row.
+    (The stdlib writer, as pandas.to_csv uses, without building a DataFrame first.)"""
+    columns = csv_columns(table)
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(table.column_names)
+        writer.writerows(zip(*columns.values(), strict=True))
 
 
 def _csv_text(col: pa.ChunkedArray, typ: pa.DataType) -> pa.ChunkedArray:
@@ -150,7 +160,7 @@ def write_tables(out_dir: Path, tables: dict[str, pa.Table]) -> None:
     try:
         for name, table in tables.items():
             pq.write_table(table, staging / f"{name}.parquet")
-            to_csv_frame(table).to_csv(staging / f"{name}.csv", index=False, encoding="utf-8-sig")
+            write_csv(table, staging / f"{name}.csv")
         write_duckdb(staging / "plans.duckdb", tables)
         for path in staging.iterdir():
             os.replace(path, out_dir / path.name)
