@@ -286,7 +286,10 @@ def _sample(proc, run: Run, stop: threading.Event) -> None:
             peaks[p.pid, kind] = max(peaks.get((p.pid, kind), 0.0), rss)
         stop.wait(0.05)
     run.parent_mb = max((v for (_pid, k), v in peaks.items() if k == "parent"), default=0.0)
-    run.worker_mb = sorted((v for (_pid, k), v in peaks.items() if k == "worker"), reverse=True)
+    # the report process is forked as "python" and renamed when it starts: caught before, it is no worker
+    report_pids = {pid for pid, k in peaks if k == "report"}
+    run.worker_mb = sorted((v for (pid, k), v in peaks.items() if k == "worker" and pid not in report_pids),
+                           reverse=True)
     run.helper_mb = max((v for (_pid, k), v in peaks.items() if k == "helper"), default=0.0)
     run.report_mb = max((v for (_pid, k), v in peaks.items() if k == "report"), default=0.0)
 

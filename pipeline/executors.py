@@ -1,7 +1,8 @@
 """Where per-file work runs: a local process pool with a per-file guard, or a Dask cluster.
 
-Both run the same task (`process_one`) and yield `(path, record)` pairs as files finish; the
-parent stores each record at once, so a killed run loses only the files in flight."""
+Both run the same task (`process_one`) and yield `(path, record)` pairs as files finish. Each
+record is stored at once (by the local worker itself, see `store_one`; by the parent for Dask
+results and for files whose worker was stopped), so a killed run loses only the files in flight."""
 from __future__ import annotations
 
 import os
@@ -62,12 +63,12 @@ def run_local(tasks: list[Task], ocr: str, workers: int, timeout: float, max_mem
               task: Callable[[str, str, str, str], dict[str, Any]] = process_one,
               ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Process pool (pebble) that kills and replaces a worker whose file exceeds `timeout`;
-    `task` is the per-file function (process_one; tests pass their own)."""
+    `task` is the per-file function (process_one; ingest passes store_one; tests pass their own)."""
     from pebble import ProcessPool
     from pebble.common import ProcessExpired
 
-    # Workers are replaced every WORKER_TASKS files, which bounds what a worker's caches can grow to;
-    # replacing them more often (every 20 files) cost 15 % throughput for little memory (docs/BULK.md).
+    # Workers are replaced every WORKER_TASKS files, a backstop for leaks in native libraries; memory
+    # stays flat without it (release_memory after every file, bounded caches: docs/BULK.md).
     with ProcessPool(max_workers=workers, max_tasks=WORKER_TASKS, initializer=_limit_memory,
                      initargs=(max_memory_mb,)) as pool:
         futures = {pool.schedule(task, args=(p, d, s, ocr), timeout=timeout): (p, d, s)
