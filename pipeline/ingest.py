@@ -143,7 +143,7 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
 def _build_outputs(out_dir: Path, phases: dict[str, float], workers: int = 1) -> list[str]:
     """Rebuild every table and report.html from all records; return the files written. With more
     than one worker the report is rendered in a forked process while the tables are written (both
-    only read the records). (Imported here: pandas, pyarrow and jinja2 are needed neither by a
+    only read the records). (Imported here: pyarrow, duckdb and jinja2 are needed neither by a
     re-run that finds nothing new nor by the forked workers.)"""
     from .writers.tables import build_tables, write_tables
 
