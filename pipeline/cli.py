@@ -17,7 +17,7 @@ def _ingest(args: argparse.Namespace) -> int:
         return 2
     summary = ingest(args.input_dir, args.out, workers=args.workers, ocr=args.ocr, force=args.force,
                      timeout=args.timeout, max_memory_mb=args.max_memory_mb, executor=args.executor,
-                     scheduler=args.scheduler, log_json=args.log_json)
+                     scheduler=args.scheduler, log_json=args.log_json, prune_missing=args.prune)
     print(summary.line())
     return 0
 
@@ -94,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     p.add_argument("--ocr", choices=["auto", "always", "never"], default="auto")
     p.add_argument("--force", action="store_true", help="redo files already in OUT_DIR")
+    p.add_argument("--prune", action="store_true",
+                   help="remove the stored plans of INPUT_DIR that are no longer there (deleted or changed)")
     p.add_argument("--timeout", type=float, default=None,
                    help="seconds allowed per file (default: per_file_seconds in limits.toml)")
     p.add_argument("--max-memory-mb", type=int, default=6144, help="memory cap per worker (0 = none)")

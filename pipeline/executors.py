@@ -35,7 +35,7 @@ def store_one(path: str, input_dir: str, sha: str, ocr: str, out_dir: str) -> di
     only a receipt (document row and errors, marked "stored") travels back, so the parent
     neither unpickles nor encodes whole records while the workers need the cores."""
     record = process_one(path, input_dir, sha, ocr)
-    save_record(Path(out_dir), record)
+    save_record(Path(out_dir), record, input_dir)
     return {"document": record["document"], "errors": record["errors"], STORED: True}
 
 

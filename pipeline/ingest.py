@@ -1,6 +1,8 @@
 """`vnplan ingest`: walk INPUT_DIR, process new files in parallel, store one record per file as
 it finishes, rebuild the tables. A file that cannot be read becomes an `errors` row; the batch
-goes on. Re-runs skip files whose sha256 already has a record (unless force)."""
+goes on. Re-runs skip files whose sha256 already has a record (unless force); a stored file moved
+or renamed since keeps its record under its new path, and stored files no longer under INPUT_DIR
+are counted (and removed with prune): see locations.py."""
 from __future__ import annotations
 
 import functools
@@ -16,10 +18,10 @@ from pathlib import Path
 
 from .executors import STORED
 from .guards import limits
+from .locations import FolderSync, Found, prune
 from .processes import name_process
-from .run import doc_id_of, file_sha256, relative_name
+from .run import file_sha256, relative_name
 from .store import (
-    add_error,
     build_fingerprint,
     iter_records,
     known_documents,
@@ -35,14 +37,24 @@ class IngestSummary:
     skipped: int = 0
     pages: int = 0
     seconds: float = 0.0
+    moved: int = 0  # stored files found under another path: their records follow them
+    missing: int = 0  # stored files of INPUT_DIR no longer found there
+    pruned: int = 0  # of those, records removed (--prune)
     statuses: Counter = field(default_factory=Counter)
     phases: dict[str, float] = field(default_factory=dict)  # seconds per phase (benchmarks/bulk.py)
 
     def line(self) -> str:
         s = self.statuses
-        return (f"vnplan: {self.processed} processed (ok {s['ok']}, partial {s['partial']}, "
+        line = (f"vnplan: {self.processed} processed (ok {s['ok']}, partial {s['partial']}, "
                 f"error {s['error']}), {self.skipped} skipped as already done, {self.pages} pages "
                 f"in {self.seconds:.1f} s")
+        notes = [f"{self.moved} moved or renamed (records follow them)"] if self.moved else []
+        if self.pruned:
+            notes.append(f"{self.pruned} no longer under INPUT_DIR, removed (--prune)")
+        elif self.missing:
+            plans, them = ("plan", "it") if self.missing == 1 else ("plans", "them")
+            notes.append(f"{self.missing} stored {plans} no longer under INPUT_DIR, kept (--prune removes {them})")
+        return line + "".join(f"; {note}" for note in notes)
 
 
 def walk_inputs(input_dir: Path) -> Iterator[Path]:
@@ -61,26 +73,21 @@ def walk_inputs(input_dir: Path) -> Iterator[Path]:
 def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str = "auto",
            force: bool = False, progress: bool | None = None, timeout: float | None = None,
            max_memory_mb: int = 6144, executor: str = "local", scheduler: str | None = None,
-           log_json: bool = False) -> IngestSummary:
+           log_json: bool = False, prune_missing: bool = False) -> IngestSummary:
     started = time.monotonic()
     input_dir = input_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    done = {} if force else known_documents(out_dir)
+    folder = FolderSync(input_dir, known_documents(out_dir), force)
     summary = IngestSummary()
     tasks: list[tuple[str, str, str]] = []
-    seen: dict[str, str] = {}  # sha256 -> source_path of the copy processed in this run
-    duplicates: list[tuple[str, str, str]] = []  # (source_path, sha256, path of the same content)
     for path in walk_inputs(input_dir):
         sha = file_sha256(path)
-        rel = relative_name(path, input_dir)
-        original = seen.get(sha) or done.get(sha)
-        if original is not None:
+        if folder.classify(sha, relative_name(path, input_dir)) is Found.NEW:
+            tasks.append((str(path), str(input_dir), sha))
+        else:
             summary.skipped += 1
-            if original != rel:
-                duplicates.append((rel, sha, original))
-            continue
-        seen[sha] = rel
-        tasks.append((str(path), str(input_dir), sha))
+    folder.apply_moves(out_dir)
+    summary.moved = folder.moved
     # largest files first: the last files to finish are then small ones, so no core idles at the
     # end of the batch waiting for one long scan that happened to be listed last
     tasks.sort(key=lambda task: -Path(task[0]).stat().st_size)
@@ -111,7 +118,7 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
               dynamic_ncols=True) as bar:
         for path, record in results:
             if not record.get(STORED):  # a worker that was stopped, or a Dask result
-                save_record(out_dir, record)
+                save_record(out_dir, record, str(input_dir))
             doc = record["document"]
             summary.processed += 1
             summary.statuses[doc["status"]] += 1
@@ -124,10 +131,11 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
                                   "errors": len(record.get("errors", []))}, ensure_ascii=False),
                       file=sys.stderr)
     gc.unfreeze()  # the workers are gone: this process may collect as usual again (it may ingest again)
-    for rel, sha, original in duplicates:  # nothing silently dropped: say where the content was read
-        add_error(out_dir, doc_id_of(sha), {
-            "source_path": rel, "doc_id": doc_id_of(sha), "stage": "read", "error_type": "duplicate",
-            "message": f"same content as {original}; read once, under that name"})
+    folder.settle_duplicates(out_dir)  # nothing silently dropped: each copy says where its content was read
+    missing = folder.missing()
+    summary.missing = len(missing)
+    if prune_missing:
+        summary.pruned = prune(out_dir, missing)
     summary.phases["process_s"] = time.monotonic() - started - summary.phases["scan_s"]
     fingerprint = build_fingerprint(out_dir)
     if not outputs_current(out_dir, fingerprint):  # an unchanged folder keeps its tables and report
@@ -135,6 +143,7 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
     summary.seconds = time.monotonic() - started
     if log_json:
         print(json.dumps({"event": "summary", "processed": summary.processed, "skipped": summary.skipped,
+                          "moved": summary.moved, "missing": summary.missing, "pruned": summary.pruned,
                           "pages": summary.pages, **{k: round(v, 3) for k, v in summary.phases.items()}}),
               file=sys.stderr)
     return summary

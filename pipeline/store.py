@@ -9,13 +9,35 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 INDEX_NAME = ".index"  # in OUT/json: the cached hash and source path of every record (record_index)
 BUILT_NAME = ".built"  # in OUT/json: what the tables and report.html were last built from
 CODE_PACKAGES = ("pipeline", "normalizers", "extractors")  # code that can change the built outputs
+INPUT_DIR_KEY = "input_dir"  # of a record (and of its duplicate rows): the INPUT_DIR its source_path is relative to
+DUPLICATE = "duplicate"  # error_type of the row naming another copy of a stored document
+
+
+class StoredDoc(NamedTuple):
+    """What the index knows of one record, enough to place it without reading it."""
+    sha256: str
+    source_path: str
+    doc_id: str
+    input_dir: str | None  # None: stored before INPUT_DIR was kept (found again, it is stamped)
+    duplicates: tuple[tuple[str, str | None], ...]  # (source_path, input_dir) of its duplicate rows
+
+
+def _file_mode() -> int:
+    """The mode a plain open() would give a new file (mkstemp's is 0600: others could not read
+    the records and texts of a shared output folder)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+FILE_MODE = _file_mode()
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -26,6 +48,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
+            os.fchmod(f.fileno(), FILE_MODE)
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
@@ -39,9 +62,12 @@ def _record_bytes(record: dict[str, Any]) -> bytes:
     return json.dumps(record, ensure_ascii=False, default=str).encode("utf-8")
 
 
-def save_record(out_dir: Path, record: dict[str, Any]) -> None:
-    """Store one document's record and its normalized text (text first: the record marks completion)."""
+def save_record(out_dir: Path, record: dict[str, Any], input_dir: str | None = None) -> None:
+    """Store one document's record and its normalized text (text first: the record marks completion),
+    with the INPUT_DIR its paths are relative to (how a later run tells a moved or removed file)."""
     doc_id = record["document"]["doc_id"]
+    if input_dir is not None:
+        record[INPUT_DIR_KEY] = input_dir
     atomic_write_bytes(out_dir / "text" / f"{doc_id}.txt", record.get("text", "").encode("utf-8"))
     body = {k: v for k, v in record.items() if k != "text"}
     data = _record_bytes(body)
@@ -49,7 +75,8 @@ def save_record(out_dir: Path, record: dict[str, Any]) -> None:
 
 
 def record_index(out_dir: Path) -> dict[str, list]:
-    """Record file name -> [size, mtime_ns, sha256, source_path, doc_id] of every readable record.
+    """Record file name -> [size, mtime_ns, sha256, source_path, doc_id, input_dir, duplicates]
+    of every readable record (duplicates: [source_path, input_dir] of its duplicate rows).
 
     Cached in json/.index by size and mtime, so a re-run reads only the records written or
     changed since, instead of every full record just to learn its hash."""
@@ -67,15 +94,25 @@ def record_index(out_dir: Path) -> dict[str, list]:
             index[entry.name] = known
             continue
         try:
-            doc = json.loads(Path(entry.path).read_text(encoding="utf-8"))["document"]
-            index[entry.name] = [st.st_size, st.st_mtime_ns, doc["file_sha256"], doc.get("source_path"),
-                                 doc["doc_id"]]
-        except (OSError, ValueError, KeyError, TypeError):
+            record = json.loads(Path(entry.path).read_text(encoding="utf-8"))
+            index[entry.name] = [st.st_size, st.st_mtime_ns, *_index_fields(record)]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             continue  # a foreign or damaged file: the document will be re-processed
     if index != cache:
         with contextlib.suppress(OSError):  # a read-only output folder: the index is only a shortcut
             atomic_write_bytes(folder / INDEX_NAME, json.dumps(index, ensure_ascii=False).encode("utf-8"))
     return index
+
+
+def _index_fields(record: dict[str, Any]) -> list:
+    doc = record["document"]
+    root = record.get(INPUT_DIR_KEY)
+    duplicates = [[e.get("source_path"), e.get(INPUT_DIR_KEY, root)] for e in record.get("errors") or []
+                  if e.get("error_type") == DUPLICATE]
+    return [doc["file_sha256"], doc.get("source_path"), doc["doc_id"], root, duplicates]
+
+
+INDEX_FIELDS = 7
 
 
 def _read_index(folder: Path) -> dict[str, list]:
@@ -85,7 +122,7 @@ def _read_index(folder: Path) -> dict[str, list]:
         return {}
     if not isinstance(data, dict):
         return {}
-    return {k: v for k, v in data.items() if isinstance(v, list) and len(v) == 5}
+    return {k: v for k, v in data.items() if isinstance(v, list) and len(v) == INDEX_FIELDS}
 
 
 def iter_records(out_dir: Path) -> Iterator[dict[str, Any]]:
@@ -99,9 +136,10 @@ def iter_records(out_dir: Path) -> Iterator[dict[str, Any]]:
             continue
 
 
-def known_documents(out_dir: Path) -> dict[str, str]:
-    """sha256 -> source_path of every file that already has a complete record."""
-    return {sha: source for _size, _mtime, sha, source, _doc_id in record_index(out_dir).values()}
+def known_documents(out_dir: Path) -> dict[str, StoredDoc]:
+    """sha256 -> StoredDoc of every file that already has a complete record."""
+    return {sha: StoredDoc(sha, source, doc_id, root, tuple((p, r) for p, r in dups))
+            for _size, _mtime, sha, source, doc_id, root, dups in record_index(out_dir).values()}
 
 
 def records_state(out_dir: Path) -> list[list]:
@@ -109,13 +147,20 @@ def records_state(out_dir: Path) -> list[list]:
     return sorted([name, size, mtime] for name, (size, mtime, *_rest) in record_index(out_dir).items())
 
 
-def add_error(out_dir: Path, doc_id: str, error: dict[str, Any]) -> None:
-    """Attach one errors row to a stored record (once: re-runs do not repeat it)."""
+def update_record(out_dir: Path, doc_id: str, change: Callable[[dict[str, Any]], None]) -> None:
+    """Apply `change` to a stored record in place and store it again (atomically) if it changed."""
     path = out_dir / "json" / f"{doc_id}.json"
     record = json.loads(path.read_text(encoding="utf-8"))
-    if error not in record.setdefault("errors", []):
-        record["errors"].append(error)
-        atomic_write_bytes(path, _record_bytes(record))
+    before = _record_bytes(record)
+    change(record)
+    if (after := _record_bytes(record)) != before:
+        atomic_write_bytes(path, after)
+
+
+def remove_record(out_dir: Path, doc_id: str) -> None:
+    """Delete a document's record (first: the document is then gone) and its text."""
+    (out_dir / "json" / f"{doc_id}.json").unlink(missing_ok=True)
+    (out_dir / "text" / f"{doc_id}.txt").unlink(missing_ok=True)
 
 
 def build_fingerprint(out_dir: Path) -> str:

@@ -1,0 +1,143 @@
+"""Files moved, renamed, copied or deleted between runs: the dataset follows the folder without
+processing a stored plan again, and other INPUT_DIRs loaded into the same OUT_DIR are left alone."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.ingest import ingest
+from pipeline.store import INDEX_NAME, INPUT_DIR_KEY
+from tests.conftest import corpus_file
+
+PLANS = ["cao-lau-2023.txt", "hong-phong-2023.md"]
+
+
+def make_folder(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in PLANS:
+        shutil.copy(corpus_file(name), folder / name)
+
+
+def run(input_dir: Path, out: Path, **kwargs):
+    return ingest(input_dir, out, workers=1, progress=False, **kwargs)
+
+
+def documents(out: Path) -> pd.DataFrame:
+    return pd.read_parquet(out / "documents.parquet").set_index("source_name")
+
+
+def errors(out: Path) -> list[tuple[str, str, str]]:
+    df = pd.read_parquet(out / "errors.parquet")
+    return sorted(zip(df.source_path, df.error_type, df.message, strict=True))
+
+
+def test_moved_file_keeps_its_record_under_the_new_path(tmp_path: Path) -> None:
+    make_folder(tmp_path / "in")
+    run(tmp_path / "in", tmp_path / "out")
+    doc_id = documents(tmp_path / "out").loc["cao-lau-2023.txt", "doc_id"]
+    (tmp_path / "in" / "2023" / "huyen").mkdir(parents=True)
+    (tmp_path / "in" / "cao-lau-2023.txt").rename(tmp_path / "in" / "2023" / "huyen" / "cao lau.txt")
+
+    summary = run(tmp_path / "in", tmp_path / "out")
+
+    assert (summary.processed, summary.skipped, summary.moved, summary.missing) == (0, 2, 1, 0)
+    assert "1 moved or renamed" in summary.line()
+    docs = documents(tmp_path / "out")
+    assert docs.loc["cao lau.txt", "source_path"] == "2023/huyen/cao lau.txt"
+    assert docs.loc["cao lau.txt", "doc_id"] == doc_id  # the same record, not a new one
+    assert docs.loc["cao lau.txt", "issuer"] == "UBND xã Cao Lâu"  # its extraction is kept
+    assert errors(tmp_path / "out") == []  # not reported as a copy of a file that is gone
+
+
+def test_copies_are_listed_while_they_exist_and_the_last_copy_takes_over(tmp_path: Path) -> None:
+    make_folder(tmp_path / "in")
+    run(tmp_path / "in", tmp_path / "out")
+    shutil.copy(tmp_path / "in" / "hong-phong-2023.md", tmp_path / "in" / "ban sao.md")
+    run(tmp_path / "in", tmp_path / "out")
+    assert errors(tmp_path / "out") == [
+        ("ban sao.md", "duplicate", "same content as hong-phong-2023.md; read once, under that name")]
+
+    (tmp_path / "in" / "hong-phong-2023.md").unlink()  # the copy is now the only one
+    summary = run(tmp_path / "in", tmp_path / "out")
+
+    assert (summary.processed, summary.moved) == (0, 1)
+    assert errors(tmp_path / "out") == []
+    assert list(documents(tmp_path / "out").sort_index().source_path) == ["ban sao.md", "cao-lau-2023.txt"]
+
+    shutil.copy(tmp_path / "in" / "ban sao.md", tmp_path / "in" / "ban sao 2.md")
+    run(tmp_path / "in", tmp_path / "out")
+    (tmp_path / "in" / "ban sao 2.md").unlink()  # a copy deleted: its row goes with it
+    run(tmp_path / "in", tmp_path / "out")
+    assert errors(tmp_path / "out") == []
+
+
+def test_deleted_file_is_counted_kept_and_pruned_on_request(tmp_path: Path) -> None:
+    make_folder(tmp_path / "in")
+    run(tmp_path / "in", tmp_path / "out")
+    doc_id = documents(tmp_path / "out").loc["cao-lau-2023.txt", "doc_id"]
+    (tmp_path / "in" / "cao-lau-2023.txt").unlink()
+
+    kept = run(tmp_path / "in", tmp_path / "out")
+    assert (kept.missing, kept.pruned) == (1, 0)
+    assert "1 stored plan no longer under INPUT_DIR, kept (--prune removes it)" in kept.line()
+    assert len(documents(tmp_path / "out")) == 2  # nothing dropped without being asked
+
+    pruned = run(tmp_path / "in", tmp_path / "out", prune_missing=True)
+    assert (pruned.missing, pruned.pruned) == (1, 1)
+    assert list(documents(tmp_path / "out").index) == ["hong-phong-2023.md"]
+    assert not (tmp_path / "out" / "json" / f"{doc_id}.json").exists()
+    assert not (tmp_path / "out" / "text" / f"{doc_id}.txt").exists()
+    assert doc_id not in set(pd.read_parquet(tmp_path / "out" / "sections.parquet").doc_id)
+    assert run(tmp_path / "in", tmp_path / "out").missing == 0
+
+
+def test_other_input_folders_in_the_same_output_are_left_alone(tmp_path: Path) -> None:
+    make_folder(tmp_path / "district-a")
+    (tmp_path / "district-b").mkdir()
+    shutil.copy(corpus_file("phu-son-2023.txt"), tmp_path / "district-b" / "phu-son-2023.txt")
+    shutil.copy(corpus_file("cao-lau-2023.txt"), tmp_path / "district-b" / "cao-lau gui lai.txt")
+    out = tmp_path / "out"
+    run(tmp_path / "district-a", out)
+
+    b = run(tmp_path / "district-b", out, prune_missing=True)
+
+    assert (b.processed, b.moved, b.missing, b.pruned) == (1, 0, 0, 0)  # A's plans are not B's to move or prune
+    docs = documents(out)
+    assert set(docs.source_path) == {"cao-lau-2023.txt", "hong-phong-2023.md", "phu-son-2023.txt"}
+    copy_row = ("cao-lau gui lai.txt", "duplicate", "same content as cao-lau-2023.txt; read once, under that name")
+    assert errors(out) == [copy_row]
+    a = run(tmp_path / "district-a", out, prune_missing=True)  # nor are B's plans A's
+    assert (a.missing, a.pruned) == (0, 0)
+    assert errors(out) == [copy_row] and len(documents(out)) == 3
+
+
+def test_records_stored_before_input_dir_was_kept_are_stamped_then_followed(tmp_path: Path) -> None:
+    make_folder(tmp_path / "in")
+    out = tmp_path / "out"
+    run(tmp_path / "in", out)
+    for path in (out / "json").glob("*.json"):  # as an older vnplan stored them
+        record = json.loads(path.read_text(encoding="utf-8"))
+        del record[INPUT_DIR_KEY]
+        path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    (out / "json" / INDEX_NAME).unlink()
+    assert run(tmp_path / "in", out).missing == 0  # unknown folder: never counted as missing
+
+    stamped = [json.loads(p.read_text(encoding="utf-8")) for p in (out / "json").glob("*.json")]
+    assert {r[INPUT_DIR_KEY] for r in stamped} == {str((tmp_path / "in").resolve())}
+    (tmp_path / "in" / "cao-lau-2023.txt").unlink()
+    assert run(tmp_path / "in", out).missing == 1
+
+
+def test_stored_files_are_readable_like_the_tables(tmp_path: Path) -> None:
+    make_folder(tmp_path / "in")
+    run(tmp_path / "in", tmp_path / "out")
+    mask = os.umask(0)
+    os.umask(mask)
+    expected = 0o666 & ~mask
+    for path in [*(tmp_path / "out" / "json").iterdir(), *(tmp_path / "out" / "text").iterdir()]:
+        assert stat.S_IMODE(path.stat().st_mode) == expected, path.name
