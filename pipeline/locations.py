@@ -80,10 +80,16 @@ class FolderSync:
             had = sorted(p for p, root in (known.duplicates if known else ()) if root in (None, self.root))
             if wanted == had and sha not in self.relocated:
                 continue
-            canonical = self.read_as.get(sha) or (known.source_path if known else "")
+            canonical = self.read_as.get(sha) or (self._elsewhere(known) if known else "")
             with contextlib.suppress(FileNotFoundError):  # a file whose run was cut short: no record yet
                 update_record(out_dir, doc_id_of(sha),
                               lambda record, w=wanted, c=canonical: self._set_copies(record, w, c))
+
+    def _elsewhere(self, known: StoredDoc) -> str:
+        """Where a stored copy was read: relative to this INPUT_DIR, or in full when it is in another."""
+        if known.input_dir in (None, self.root):
+            return known.source_path
+        return str(Path(known.input_dir) / known.source_path)
 
     def _set_copies(self, record: dict[str, Any], copies: list[str], canonical: str) -> None:
         doc_id = record["document"]["doc_id"]

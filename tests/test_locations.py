@@ -109,7 +109,8 @@ def test_other_input_folders_in_the_same_output_are_left_alone(tmp_path: Path) -
     assert (b.processed, b.moved, b.missing, b.pruned) == (1, 0, 0, 0)  # A's plans are not B's to move or prune
     docs = documents(out)
     assert set(docs.source_path) == {"cao-lau-2023.txt", "hong-phong-2023.md", "phu-son-2023.txt"}
-    copy_row = ("cao-lau gui lai.txt", "duplicate", "same content as cao-lau-2023.txt; read once, under that name")
+    elsewhere = (tmp_path / "district-a" / "cao-lau-2023.txt").resolve()
+    copy_row = ("cao-lau gui lai.txt", "duplicate", f"same content as {elsewhere}; read once, under that name")
     assert errors(out) == [copy_row]
     a = run(tmp_path / "district-a", out, prune_missing=True)  # nor are B's plans A's
     assert (a.missing, a.pruned) == (0, 0)
