@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .executors import STORED
+from .file_hashes import FileHashes
 from .guards import limits
 from .locations import FolderSync, Found, prune
 from .processes import name_process
-from .run import file_sha256, relative_name
+from .run import relative_name
 from .store import (
     build_fingerprint,
     iter_records,
@@ -78,14 +79,16 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
     input_dir = input_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     folder = FolderSync(input_dir, known_documents(out_dir), force)
+    hashes = FileHashes(out_dir, trust_cache=not force)
     summary = IngestSummary()
     tasks: list[tuple[str, str, str]] = []
     for path in walk_inputs(input_dir):
-        sha = file_sha256(path)
+        sha = hashes.sha256(path)
         if folder.classify(sha, relative_name(path, input_dir)) is Found.NEW:
             tasks.append((str(path), str(input_dir), sha))
         else:
             summary.skipped += 1
+    hashes.save(input_dir)
     folder.apply_moves(out_dir)
     summary.moved = folder.moved
     # largest files first: the last files to finish are then small ones, so no core idles at the

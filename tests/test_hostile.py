@@ -26,8 +26,10 @@ from hostile_make import (
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline.file_hashes import HASHES_NAME
 from pipeline.guards import check_file
 from pipeline.readers import ReadError
+from pipeline.store import BUILT_NAME, INDEX_NAME
 from pipeline.writers.tables import FORMULA_START, safe_cell
 
 ASCII_PLAN = ["KE HOACH so 12/KH-UBND", "Thuc hien cai thien chi so nang luc canh tranh nam 2024",
@@ -270,7 +272,7 @@ def test_output_names_never_come_from_documents(batch: dict) -> None:
     out = batch["out"]
     ids = set(batch["docs"].doc_id)
     assert all(re.fullmatch(r"[0-9a-f]{16}", i) for i in ids)
-    records = {p.name for p in (out / "json").iterdir()} - {".index", ".built"}  # fixed names of the store
+    records = {p.name for p in (out / "json").iterdir()} - {INDEX_NAME, BUILT_NAME, HASHES_NAME}  # the store's own
     assert records == {f"{i}.json" for i in ids}
     assert {p.name for p in (out / "text").iterdir()} == {f"{i}.txt" for i in ids}
     top = {p.name for p in out.iterdir()}

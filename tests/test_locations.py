@@ -142,3 +142,28 @@ def test_stored_files_are_readable_like_the_tables(tmp_path: Path) -> None:
     expected = 0o666 & ~mask
     for path in [*(tmp_path / "out" / "json").iterdir(), *(tmp_path / "out" / "text").iterdir()]:
         assert stat.S_IMODE(path.stat().st_mode) == expected, path.name
+
+
+def test_rerun_reads_no_plan_again_unless_it_changed(tmp_path: Path, monkeypatch) -> None:
+    import pipeline.file_hashes
+
+    make_folder(tmp_path / "in")
+    run(tmp_path / "in", tmp_path / "out")
+    hashed: list[str] = []
+    real = pipeline.file_hashes.file_sha256
+    monkeypatch.setattr(pipeline.file_hashes, "file_sha256", lambda path: hashed.append(path.name) or real(path))
+
+    assert run(tmp_path / "in", tmp_path / "out").skipped == 2
+    assert hashed == []  # a slow shared drive is not read again to learn that nothing changed
+
+    plan = tmp_path / "in" / "cao-lau-2023.txt"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("2023", "2024", 1), encoding="utf-8")  # same size, new content
+    os.utime(plan, ns=(plan.stat().st_atime_ns, plan.stat().st_mtime_ns + 1_000_000_000))
+    edited = run(tmp_path / "in", tmp_path / "out")
+    assert hashed == ["cao-lau-2023.txt"]
+    assert (edited.processed, edited.missing) == (1, 1)  # the edited file is a new plan; the old one is kept
+
+    hashed.clear()
+    run(tmp_path / "in", tmp_path / "out", force=True)
+    assert sorted(hashed) == sorted(PLANS)
