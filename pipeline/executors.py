@@ -6,10 +6,11 @@ results and for files whose worker was stopped), so a killed run loses only the 
 from __future__ import annotations
 
 import os
+import queue
 import resource
 import tempfile
-import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
@@ -61,42 +62,51 @@ def _limit_memory(max_memory_mb: int) -> None:
 
 def run_local(tasks: list[Task], ocr: str, workers: int, timeout: float, max_memory_mb: int,
               task: Callable[[str, str, str, str], dict[str, Any]] = process_one,
+              on_start: Callable[[], None] | None = None,
               ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Process pool (pebble) that kills and replaces a worker whose file exceeds `timeout`;
-    `task` is the per-file function (process_one; ingest passes store_one; tests pass their own)."""
+    `task` is the per-file function (process_one; ingest passes store_one; tests pass their own).
+    `on_start` runs once in the parent, after the workers have started, while they read."""
     from pebble import ProcessPool
-    from pebble.common import ProcessExpired
 
     # Workers are replaced every WORKER_TASKS files, a backstop for leaks in native libraries; memory
     # stays flat without it (release_memory after every file, bounded caches: docs/BULK.md).
     with ProcessPool(max_workers=workers, max_tasks=WORKER_TASKS, initializer=_limit_memory,
                      initargs=(max_memory_mb,)) as pool:
-        futures = {pool.schedule(task, args=(p, d, s, ocr), timeout=timeout): (p, d, s)
-                   for p, d, s in tasks}
-        pending = set(futures)
-        while pending:
-            for fut in list(pending):
-                if not fut.done():
-                    continue
-                pending.discard(fut)
-                p, d, s = futures.pop(fut)  # a done future holds its record: keep none in the parent
-                try:
-                    record = fut.result()
-                except FutureTimeout:
-                    record = failed_record(p, d, s, "timeout",
-                                           f"stopped after {timeout:.0f} s (per-file time limit)")
-                except ProcessExpired as exc:
-                    record = failed_record(p, d, s, "worker_crashed",
-                                           f"the worker died while reading this file (exit code {exc.exitcode}); "
-                                           "it may be too large for the memory limit")
-                except MemoryError:
-                    record = failed_record(p, d, s, "memory_limit",
-                                           f"needs more than {max_memory_mb} MB of memory")
-                except Exception as exc:  # process_file never raises; this is pickling or the pool
-                    record = failed_record(p, d, s, type(exc).__name__, str(exc)[:300])
-                yield p, record
-            if pending:
-                time.sleep(0.02)
+        # each future reports itself when done (from pebble's result thread): the parent sleeps
+        # until a file finishes instead of polling every pending future
+        done: queue.SimpleQueue[Future] = queue.SimpleQueue()
+        futures = {}
+        for p, d, s in tasks:
+            fut = pool.schedule(task, args=(p, d, s, ocr), timeout=timeout)
+            futures[fut] = (p, d, s)
+            fut.add_done_callback(done.put)
+        if on_start is not None:
+            on_start()
+        while futures:
+            fut = done.get()
+            p, d, s = futures.pop(fut)
+            record = _outcome(fut, p, d, s, timeout, max_memory_mb)
+            del fut  # a done future holds its record: keep none in the parent
+            yield p, record
+
+
+def _outcome(fut: Future, p: str, d: str, s: str, timeout: float, max_memory_mb: int) -> dict[str, Any]:
+    """The record (or receipt) of a finished future; a stopped worker's file becomes an error record."""
+    from pebble.common import ProcessExpired
+
+    try:
+        return fut.result()
+    except FutureTimeout:
+        return failed_record(p, d, s, "timeout", f"stopped after {timeout:.0f} s (per-file time limit)")
+    except ProcessExpired as exc:
+        return failed_record(p, d, s, "worker_crashed",
+                             f"the worker died while reading this file (exit code {exc.exitcode}); "
+                             "it may be too large for the memory limit")
+    except MemoryError:
+        return failed_record(p, d, s, "memory_limit", f"needs more than {max_memory_mb} MB of memory")
+    except Exception as exc:  # process_file never raises; this is pickling or the pool
+        return failed_record(p, d, s, type(exc).__name__, str(exc)[:300])
 
 
 def _process_bytes(name: str, data: bytes, sha: str, ocr: str) -> dict[str, Any]:

@@ -384,12 +384,33 @@ def test_safe_cell_never_leaves_a_formula_and_loses_nothing(text: str) -> None:
 def test_safe_cell_in_written_csv(trigger: str, rest: str) -> None:
     import pyarrow as pa
 
-    from pipeline.writers.tables import csv_columns
+    from pipeline.writers.tables import csv_cells
 
     table = pa.table({"task": [trigger + rest], "lead_units": [[trigger + rest, "Công an xã"]]})
-    columns = csv_columns(table)
-    assert columns["task"][0] == "'" + trigger + rest
-    assert columns["lead_units"][0] == "'" + trigger + rest + "; Công an xã"
+    cells = csv_cells(table).to_pylist()[0]
+    assert cells["task"] == "'" + trigger + rest
+    assert cells["lead_units"] == "'" + trigger + rest + "; Công an xã"
+
+
+@given(st.lists(st.tuples(st.text(), st.one_of(st.none(), st.text()), st.one_of(st.none(), st.floats(allow_nan=False))),
+                max_size=5))
+def test_written_csv_reads_back_cell_for_cell(rows: list) -> None:
+    import tempfile
+
+    import pyarrow as pa
+
+    from pipeline.writers.tables import csv_cells, write_csv
+
+    table = pa.table({"text": [r[0] for r in rows], "maybe": [r[1] for r in rows], "score": [r[2] for r in rows]},
+                     schema=pa.schema([("text", pa.string()), ("maybe", pa.string()), ("score", pa.float64())]))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.csv"
+        write_csv(table, path)
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            read = list(csv.reader(f))
+    assert read[0] == ["text", "maybe", "score"]
+    assert read[1:] == [list(r.values()) for r in csv_cells(table).to_pylist()]
 
 
 @given(st.one_of(st.integers(), st.floats(allow_nan=False), st.booleans(), st.none()))

@@ -5,7 +5,6 @@ Every table is written as <table>.parquet (typed, list columns as list<string>) 
 copy of every table with one view per table."""
 from __future__ import annotations
 
-import csv
 import dataclasses
 import functools
 import os
@@ -17,6 +16,7 @@ from typing import Any, get_type_hints
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from .. import rows
@@ -80,8 +80,10 @@ def build_tables(records: Iterable[dict[str, Any]], extra_errors: Iterable[dict]
         doc_id = record["document"]["doc_id"]
         for name, (_cls, key) in TABLES.items():
             value = record.get(key) or []
-            for row in [value] if isinstance(value, dict) else value:
-                pending[name].append({"doc_id": doc_id, **row} if name != "errors" else row)
+            rows_ = [value] if isinstance(value, dict) else value
+            # a row's own doc_id wins, as in {"doc_id": doc_id, **row}; rows have one (no copy then)
+            pending[name].extend(rows_ if name == "errors" else
+                                 (row if "doc_id" in row else {"doc_id": doc_id, **row} for row in rows_))
         if count % BATCH == 0:
             flush()
     pending["errors"].extend(extra_errors)
@@ -92,6 +94,20 @@ def build_tables(records: Iterable[dict[str, Any]], extra_errors: Iterable[dict]
 
 
 def _arrow_rows(rows_: list[dict], schema: pa.Schema) -> pa.Table:
+    """The rows as a table, converted by Arrow in one call (missing keys null, extra keys ignored).
+    Values Arrow would not take as they are (an int in a text column, a number in a list of texts)
+    and nulls inside lists (written as the text "None") go through the per-value coercion instead,
+    so both ways give the same table."""
+    try:
+        table = pa.Table.from_struct_array(pa.array(rows_, type=pa.struct(schema)))
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        return _coerced_rows(rows_, schema)
+    if any(pa.types.is_list(f.type) and pc.list_flatten(table.column(f.name)).null_count for f in schema):
+        return _coerced_rows(rows_, schema)
+    return table
+
+
+def _coerced_rows(rows_: list[dict], schema: pa.Schema) -> pa.Table:
     columns = {}
     for f in schema:
         coerce = _coercer(f.type)
@@ -119,22 +135,20 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def csv_columns(table: pa.Table) -> dict[str, list[str]]:
+def csv_cells(table: pa.Table) -> pa.Table:
     """Every column as cell texts: lists joined, booleans true/false, numbers as written by
     Python, nulls empty, then formula-safe (a negative number would otherwise start with '-').
     Vectorised in Arrow except floats, whose Python repr Arrow's cast does not reproduce ("1.0",
     not "1")."""
-    return {field.name: _csv_text(table.column(field.name), field.type).to_pylist() for field in table.schema}
+    return pa.table({field.name: _csv_text(table.column(field.name), field.type) for field in table.schema})
 
 
 def write_csv(table: pa.Table, path: Path) -> None:
-    """UTF-8 with BOM (Excel then reads the accents right), minimal quoting, one line per row.
-    (The stdlib writer, as pandas.to_csv uses, without building a DataFrame first.)"""
-    columns = csv_columns(table)
-    with open(path, "w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(table.column_names)
-        writer.writerows(zip(*columns.values(), strict=True))
+    """UTF-8 with BOM (Excel then reads the accents right), every cell text in double quotes, one
+    line per row. (Arrow's CSV writer: C++, several times faster than the csv module on big tables.)"""
+    with open(path, "wb") as f:
+        f.write("\ufeff".encode())
+        pa_csv.write_csv(csv_cells(table), f, pa_csv.WriteOptions(quoting_style="needed", eol="\n"))
 
 
 def _csv_text(col: pa.ChunkedArray, typ: pa.DataType) -> pa.ChunkedArray:
@@ -175,6 +189,7 @@ def write_duckdb(path: Path, tables: dict[str, pa.Table]) -> None:
 
     con = duckdb.connect(str(path))
     try:
+        con.execute("BEGIN TRANSACTION")  # one commit for the whole file, not one per statement
         con.execute("CREATE SCHEMA store")
         for name, table in tables.items():
             con.register("incoming", table)
@@ -183,5 +198,6 @@ def write_duckdb(path: Path, tables: dict[str, pa.Table]) -> None:
             con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM store."{name}"')
         con.execute('CREATE VIEW citations AS SELECT * FROM store."references"')
         create_views(con)
+        con.execute("COMMIT")
     finally:
         con.close()
