@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import argparse
 import gc
+import signal
 import sys
 from pathlib import Path
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from .ingest import ingest
+    from .ingest import IngestInterrupted, ingest
 
     if not args.input_dir.is_dir():
         print(f"vnplan: input folder not found: {args.input_dir}", file=sys.stderr)
@@ -16,11 +17,23 @@ def _ingest(args: argparse.Namespace) -> int:
     if args.executor == "dask" and not args.scheduler:
         print("vnplan: --executor dask needs --scheduler ADDRESS", file=sys.stderr)
         return 2
-    summary = ingest(args.input_dir, args.out, workers=args.workers, ocr=args.ocr, force=args.force,
-                     timeout=args.timeout, max_memory_mb=args.max_memory_mb, executor=args.executor,
-                     scheduler=args.scheduler, log_json=args.log_json, prune_missing=args.prune)
+    signal.signal(signal.SIGTERM, _interrupt)  # a job scheduler's stop: as gentle as Ctrl-C
+    try:
+        summary = ingest(args.input_dir, args.out, workers=args.workers, ocr=args.ocr, force=args.force,
+                         timeout=args.timeout, max_memory_mb=args.max_memory_mb, executor=args.executor,
+                         scheduler=args.scheduler, log_json=args.log_json, prune_missing=args.prune)
+    except IngestInterrupted as stop:
+        print(stop.summary.interrupted_line(), file=sys.stderr)
+        return INTERRUPTED
     print(summary.line())
     return 0
+
+
+INTERRUPTED = 130  # exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 def _load_rules(path: Path | None) -> dict | None:

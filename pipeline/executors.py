@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import queue
 import resource
+import signal
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -51,9 +52,13 @@ def failed_record(path: str, input_dir: str, sha: str, error_type: str, message:
     return result.to_record()
 
 
-def _limit_memory(max_memory_mb: int) -> None:
+def _init_worker(max_memory_mb: int) -> None:
     """Worker initializer: cap the address space so a file that explodes raises MemoryError
-    inside its own worker (becoming an errors row) instead of taking the machine down."""
+    inside its own worker (becoming an errors row) instead of taking the machine down. Ctrl-C
+    reaches the whole process group: the parent alone decides (it stops the pool); the parent's
+    SIGTERM handler (cli) is not the workers', which the pool stops with SIGTERM."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if max_memory_mb > 0:
         limit = max_memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -62,33 +67,35 @@ def _limit_memory(max_memory_mb: int) -> None:
 
 def run_local(tasks: list[Task], ocr: str, workers: int, timeout: float, max_memory_mb: int,
               task: Callable[[str, str, str, str], dict[str, Any]] = process_one,
-              on_start: Callable[[], None] | None = None,
               ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Process pool (pebble) that kills and replaces a worker whose file exceeds `timeout`;
     `task` is the per-file function (process_one; ingest passes store_one; tests pass their own).
-    `on_start` runs once in the parent, after the workers have started, while they read."""
+    Interrupted (Ctrl-C, SIGTERM, or the caller closes this generator), it stops the workers at
+    once: the files in flight are left for the next run, which skips the finished ones."""
     from pebble import ProcessPool
 
     # Workers are replaced every WORKER_TASKS files, a backstop for leaks in native libraries; memory
     # stays flat without it (release_memory after every file, bounded caches: docs/BULK.md).
-    with ProcessPool(max_workers=workers, max_tasks=WORKER_TASKS, initializer=_limit_memory,
+    with ProcessPool(max_workers=workers, max_tasks=WORKER_TASKS, initializer=_init_worker,
                      initargs=(max_memory_mb,)) as pool:
-        # each future reports itself when done (from pebble's result thread): the parent sleeps
-        # until a file finishes instead of polling every pending future
-        done: queue.SimpleQueue[Future] = queue.SimpleQueue()
-        futures = {}
-        for p, d, s in tasks:
-            fut = pool.schedule(task, args=(p, d, s, ocr), timeout=timeout)
-            futures[fut] = (p, d, s)
-            fut.add_done_callback(done.put)
-        if on_start is not None:
-            on_start()
-        while futures:
-            fut = done.get()
-            p, d, s = futures.pop(fut)
-            record = _outcome(fut, p, d, s, timeout, max_memory_mb)
-            del fut  # a done future holds its record: keep none in the parent
-            yield p, record
+        try:
+            # each future reports itself when done (from pebble's result thread): the parent sleeps
+            # until a file finishes instead of polling every pending future
+            done: queue.SimpleQueue[Future] = queue.SimpleQueue()
+            futures = {}
+            for p, d, s in tasks:
+                fut = pool.schedule(task, args=(p, d, s, ocr), timeout=timeout)
+                futures[fut] = (p, d, s)
+                fut.add_done_callback(done.put)
+            while futures:
+                fut = done.get()
+                p, d, s = futures.pop(fut)
+                record = _outcome(fut, p, d, s, timeout, max_memory_mb)
+                del fut  # a done future holds its record: keep none in the parent
+                yield p, record
+        except BaseException:
+            pool.stop()  # leaving the pool would otherwise wait for every queued file to be read
+            raise
 
 
 def _outcome(fut: Future, p: str, d: str, s: str, timeout: float, max_memory_mb: int) -> dict[str, Any]:

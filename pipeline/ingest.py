@@ -34,6 +34,7 @@ from .store import (
 
 @dataclass
 class IngestSummary:
+    queued: int = 0  # new files to process in this run
     processed: int = 0
     skipped: int = 0
     pages: int = 0
@@ -56,6 +57,21 @@ class IngestSummary:
             plans, them = ("plan", "it") if self.missing == 1 else ("plans", "them")
             notes.append(f"{self.missing} stored {plans} no longer under INPUT_DIR, kept (--prune removes {them})")
         return line + "".join(f"; {note}" for note in notes)
+
+    def interrupted_line(self) -> str:
+        s = self.statuses
+        return (f"vnplan: interrupted after {self.processed} of {self.queued} files (ok {s['ok']}, partial "
+                f"{s['partial']}, error {s['error']}) in {self.seconds:.1f} s. Their records are kept and the "
+                "tables are not rebuilt yet: run the same command to go on with the rest.")
+
+
+class IngestInterrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM, see cli) during ingest: the workers are stopped, every finished file
+    stays stored, and `summary` says how far the run got."""
+
+    def __init__(self, summary: IngestSummary):
+        super().__init__("ingest interrupted")
+        self.summary = summary
 
 
 def walk_inputs(input_dir: Path) -> Iterator[Path]:
@@ -94,6 +110,7 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
     # largest files first: the last files to finish are then small ones, so no core idles at the
     # end of the batch waiting for one long scan that happened to be listed last
     tasks.sort(key=lambda task: -Path(task[0]).stat().st_size)
+    summary.queued = len(tasks)
     summary.phases["scan_s"] = time.monotonic() - started
     workers = max(1, workers or os.cpu_count() or 1)
     timeout = timeout or float(limits()["per_file_seconds"])
@@ -114,26 +131,16 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
 
         results = run_local(tasks, ocr, min(workers, max(1, len(tasks))), timeout, max_memory_mb,
                             task=functools.partial(store_one, out_dir=str(out_dir)))
-    show = sys.stderr.isatty() if progress is None else progress
-    from tqdm import tqdm
-
-    with tqdm(total=len(tasks), unit="file", disable=not show or not tasks, desc="ingest",
-              dynamic_ncols=True) as bar:
-        for path, record in results:
-            if not record.get(STORED):  # a worker that was stopped, or a Dask result
-                save_record(out_dir, record, str(input_dir))
-            doc = record["document"]
-            summary.processed += 1
-            summary.statuses[doc["status"]] += 1
-            summary.pages += doc.get("pages") or 0
-            bar.set_postfix(pages=summary.pages, errors=summary.statuses["error"], refresh=False)
-            bar.update(1)
-            if log_json:
-                print(json.dumps({"event": "file", "path": path, "doc_id": doc["doc_id"],
-                                  "status": doc["status"], "pages": doc.get("pages"),
-                                  "errors": len(record.get("errors", []))}, ensure_ascii=False),
-                      file=sys.stderr)
-    gc.unfreeze()  # the workers are gone: this process may collect as usual again (it may ingest again)
+    try:
+        _collect(results, out_dir, input_dir, summary, progress, log_json)
+    except KeyboardInterrupt as exc:
+        close = getattr(results, "close", None)
+        if close is not None:  # stops the workers now, wherever the interrupt landed
+            close()
+        summary.seconds = time.monotonic() - started
+        raise IngestInterrupted(summary) from exc
+    finally:
+        gc.unfreeze()  # the workers are gone: this process may collect as usual again (it may ingest again)
     folder.settle_duplicates(out_dir)  # nothing silently dropped: each copy says where its content was read
     missing = folder.missing()
     summary.missing = len(missing)
@@ -150,6 +157,30 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
                           "pages": summary.pages, **{k: round(v, 3) for k, v in summary.phases.items()}}),
               file=sys.stderr)
     return summary
+
+
+def _collect(results: Iterator[tuple[str, dict]], out_dir: Path, input_dir: Path, summary: IngestSummary,
+             progress: bool | None, log_json: bool) -> None:
+    """Store what the workers could not, count, and show progress, as each file finishes."""
+    show = sys.stderr.isatty() if progress is None else progress
+    from tqdm import tqdm
+
+    with tqdm(total=summary.queued, unit="file", disable=not show or not summary.queued, desc="ingest",
+              dynamic_ncols=True) as bar:
+        for path, record in results:
+            if not record.get(STORED):  # a worker that was stopped, or a Dask result
+                save_record(out_dir, record, str(input_dir))
+            doc = record["document"]
+            summary.processed += 1
+            summary.statuses[doc["status"]] += 1
+            summary.pages += doc.get("pages") or 0
+            bar.set_postfix(pages=summary.pages, errors=summary.statuses["error"], refresh=False)
+            bar.update(1)
+            if log_json:
+                print(json.dumps({"event": "file", "path": path, "doc_id": doc["doc_id"],
+                                  "status": doc["status"], "pages": doc.get("pages"),
+                                  "errors": len(record.get("errors", []))}, ensure_ascii=False),
+                      file=sys.stderr)
 
 
 def _build_outputs(out_dir: Path, phases: dict[str, float], workers: int = 1) -> list[str]:

@@ -93,6 +93,39 @@ def test_sigkill_midway_then_resume_equals_clean_run(tmp_path: Path) -> None:
     assert_same(tmp_path / "clean", tmp_path / "killed")
 
 
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_sigterm_stops_at_once_keeps_finished_files_and_resumes(tmp_path: Path, stop: int) -> None:
+    import psutil
+
+    make_batch(tmp_path / "in", 16)
+    cmd = [sys.executable, "-m", "pipeline.cli", "ingest", str(tmp_path / "in"), "--out", str(tmp_path / "out"),
+           "--workers", "2"]
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as in a terminal
+    json_dir = tmp_path / "out" / "json"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(json_dir.glob("*.json"))) < 3:
+        time.sleep(0.05)
+    workers = psutil.Process(proc.pid).children(recursive=True)
+    assert workers, "the pool must be running when the signal comes"
+    if stop == signal.SIGINT:
+        os.killpg(proc.pid, stop)  # Ctrl-C: the terminal signals the whole process group
+    else:
+        proc.send_signal(stop)  # a job scheduler: the main process only
+    out, err = proc.communicate(timeout=60)
+
+    assert proc.returncode == 130
+    assert "interrupted after" in err and "run the same command" in err and "Traceback" not in err
+    _gone, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive, "no worker outlives the run"
+    stored = len(list(json_dir.glob("*.json")))
+    assert 0 < stored < 48, "stopped mid-run, finished files kept"
+    assert not (tmp_path / "out" / "documents.parquet").exists()  # no tables from half a batch
+    resumed = ingest(tmp_path / "in", tmp_path / "out", workers=2, progress=False)
+    assert (resumed.skipped, resumed.processed) == (stored, 48 - stored)
+    assert len(pd.read_parquet(tmp_path / "out" / "documents.parquet")) == 48
+
+
 def guarded_task(path: str, input_dir: str, sha: str, ocr: str) -> dict:
     """Stands in for a file that hangs or explodes, to exercise the worker guard."""
     name = Path(path).name
