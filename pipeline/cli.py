@@ -10,6 +10,7 @@ from pathlib import Path
 
 def _ingest(args: argparse.Namespace) -> int:
     from .ingest import IngestInterrupted, ingest
+    from .outlock import OutputBusy
 
     if not args.input_dir.is_dir():
         print(f"vnplan: input folder not found: {args.input_dir}", file=sys.stderr)
@@ -25,11 +26,15 @@ def _ingest(args: argparse.Namespace) -> int:
     except IngestInterrupted as stop:
         print(stop.summary.interrupted_line(), file=sys.stderr)
         return INTERRUPTED
+    except OutputBusy as busy:
+        print(f"vnplan: {busy}", file=sys.stderr)
+        return BUSY
     print(summary.line())
     return 0
 
 
 INTERRUPTED = 130  # exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it)
+BUSY = 75  # exit code when another ingest is writing to OUT_DIR: try again later (EX_TEMPFAIL)
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -20,6 +20,7 @@ from .executors import STORED
 from .file_hashes import FileHashes
 from .guards import limits
 from .locations import FolderSync, Found, prune
+from .outlock import exclusive
 from .processes import name_process
 from .run import relative_name
 from .store import (
@@ -94,69 +95,70 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
     started = time.monotonic()
     input_dir = input_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    folder = FolderSync(input_dir, known_documents(out_dir), force)
-    hashes = FileHashes(out_dir, trust_cache=not force)
-    summary = IngestSummary()
-    tasks: list[tuple[str, str, str]] = []
-    for path in walk_inputs(input_dir):
-        sha = hashes.sha256(path)
-        if folder.classify(sha, relative_name(path, input_dir)) is Found.NEW:
-            tasks.append((str(path), str(input_dir), sha))
-        else:
-            summary.skipped += 1
-    hashes.save(input_dir)
-    folder.apply_moves(out_dir)
-    summary.moved = folder.moved
-    # largest files first: the last files to finish are then small ones, so no core idles at the
-    # end of the batch waiting for one long scan that happened to be listed last
-    tasks.sort(key=lambda task: -Path(task[0]).stat().st_size)
-    summary.queued = len(tasks)
-    summary.phases["scan_s"] = time.monotonic() - started
-    workers = max(1, workers or os.cpu_count() or 1)
-    timeout = timeout or float(limits()["per_file_seconds"])
-    results: Iterator[tuple[str, dict]] = iter(())  # nothing new: no pool to start
-    if tasks and executor == "dask":
-        from .executors import run_dask
+    with exclusive(out_dir):  # one ingest at a time per output folder
+        folder = FolderSync(input_dir, known_documents(out_dir), force)
+        hashes = FileHashes(out_dir, trust_cache=not force)
+        summary = IngestSummary()
+        tasks: list[tuple[str, str, str]] = []
+        for path in walk_inputs(input_dir):
+            sha = hashes.sha256(path)
+            if folder.classify(sha, relative_name(path, input_dir)) is Found.NEW:
+                tasks.append((str(path), str(input_dir), sha))
+            else:
+                summary.skipped += 1
+        hashes.save(input_dir)
+        folder.apply_moves(out_dir)
+        summary.moved = folder.moved
+        # largest files first: the last files to finish are then small ones, so no core idles at the
+        # end of the batch waiting for one long scan that happened to be listed last
+        tasks.sort(key=lambda task: -Path(task[0]).stat().st_size)
+        summary.queued = len(tasks)
+        summary.phases["scan_s"] = time.monotonic() - started
+        workers = max(1, workers or os.cpu_count() or 1)
+        timeout = timeout or float(limits()["per_file_seconds"])
+        results: Iterator[tuple[str, dict]] = iter(())  # nothing new: no pool to start
+        if tasks and executor == "dask":
+            from .executors import run_dask
 
-        results = run_dask(tasks, ocr, scheduler or "")
-    elif tasks:
-        from .executors import run_local, store_one
-        from .run import warm_up
+            results = run_dask(tasks, ocr, scheduler or "")
+        elif tasks:
+            from .executors import run_local, store_one
+            from .run import warm_up
 
-        if len(tasks) > 1:
-            warm_up()
-            # what the workers inherit stays put: the collector no longer walks it (fast gc.collect
-            # between files) nor writes to its pages (they stay shared with the parent, copy-on-write)
-            gc.freeze()
+            if len(tasks) > 1:
+                warm_up()
+                # what the workers inherit stays put: the collector no longer walks it (fast gc.collect
+                # between files) nor writes to its pages (they stay shared with the parent, copy-on-write)
+                gc.freeze()
 
-        results = run_local(tasks, ocr, min(workers, max(1, len(tasks))), timeout, max_memory_mb,
-                            task=functools.partial(store_one, out_dir=str(out_dir)))
-    try:
-        _collect(results, out_dir, input_dir, summary, progress, log_json)
-    except KeyboardInterrupt as exc:
-        close = getattr(results, "close", None)
-        if close is not None:  # stops the workers now, wherever the interrupt landed
-            close()
+            results = run_local(tasks, ocr, min(workers, max(1, len(tasks))), timeout, max_memory_mb,
+                                task=functools.partial(store_one, out_dir=str(out_dir)))
+        try:
+            _collect(results, out_dir, input_dir, summary, progress, log_json)
+        except KeyboardInterrupt as exc:
+            close = getattr(results, "close", None)
+            if close is not None:  # stops the workers now, wherever the interrupt landed
+                close()
+            summary.seconds = time.monotonic() - started
+            raise IngestInterrupted(summary) from exc
+        finally:
+            gc.unfreeze()  # the workers are gone: this process may collect as usual again (it may ingest again)
+        folder.settle_duplicates(out_dir)  # nothing silently dropped: each copy says where its content was read
+        missing = folder.missing()
+        summary.missing = len(missing)
+        if prune_missing:
+            summary.pruned = prune(out_dir, missing)
+        summary.phases["process_s"] = time.monotonic() - started - summary.phases["scan_s"]
+        fingerprint = build_fingerprint(out_dir)
+        if not outputs_current(out_dir, fingerprint):  # an unchanged folder keeps its tables and report
+            mark_built(out_dir, fingerprint, _build_outputs(out_dir, summary.phases, workers))
         summary.seconds = time.monotonic() - started
-        raise IngestInterrupted(summary) from exc
-    finally:
-        gc.unfreeze()  # the workers are gone: this process may collect as usual again (it may ingest again)
-    folder.settle_duplicates(out_dir)  # nothing silently dropped: each copy says where its content was read
-    missing = folder.missing()
-    summary.missing = len(missing)
-    if prune_missing:
-        summary.pruned = prune(out_dir, missing)
-    summary.phases["process_s"] = time.monotonic() - started - summary.phases["scan_s"]
-    fingerprint = build_fingerprint(out_dir)
-    if not outputs_current(out_dir, fingerprint):  # an unchanged folder keeps its tables and report
-        mark_built(out_dir, fingerprint, _build_outputs(out_dir, summary.phases, workers))
-    summary.seconds = time.monotonic() - started
-    if log_json:
-        print(json.dumps({"event": "summary", "processed": summary.processed, "skipped": summary.skipped,
-                          "moved": summary.moved, "missing": summary.missing, "pruned": summary.pruned,
-                          "pages": summary.pages, **{k: round(v, 3) for k, v in summary.phases.items()}}),
-              file=sys.stderr)
-    return summary
+        if log_json:
+            print(json.dumps({"event": "summary", "processed": summary.processed, "skipped": summary.skipped,
+                              "moved": summary.moved, "missing": summary.missing, "pruned": summary.pruned,
+                              "pages": summary.pages, **{k: round(v, 3) for k, v in summary.phases.items()}}),
+                  file=sys.stderr)
+        return summary
 
 
 def _collect(results: Iterator[tuple[str, dict]], out_dir: Path, input_dir: Path, summary: IngestSummary,

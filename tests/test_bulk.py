@@ -198,3 +198,18 @@ def test_a_failing_background_report_is_not_silent(tmp_path: Path, monkeypatch: 
     make_batch(tmp_path / "in", 1)
     with pytest.raises(RuntimeError, match="report template missing"):
         ingest(tmp_path / "in", tmp_path / "out", workers=2, progress=False)
+
+
+def test_a_second_ingest_into_the_same_output_waits_its_turn(tmp_path: Path) -> None:
+    from pipeline.outlock import OutputBusy, exclusive
+
+    make_batch(tmp_path / "in", 1)
+    (tmp_path / "out").mkdir()
+    with exclusive(tmp_path / "out"):  # as another run holds it
+        with pytest.raises(OutputBusy, match="another vnplan ingest"):
+            ingest(tmp_path / "in", tmp_path / "out", workers=1, progress=False)
+        cmd = [sys.executable, "-m", "pipeline.cli", "ingest", str(tmp_path / "in"), "--out", str(tmp_path / "out")]
+        busy = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        assert busy.returncode == 75 and f"pid {os.getpid()}" in busy.stderr
+        assert not list((tmp_path / "out").glob("json/*.json"))  # nothing touched
+    assert ingest(tmp_path / "in", tmp_path / "out", workers=1, progress=False).processed == 3  # free again
