@@ -29,6 +29,7 @@ from .store import (
     known_documents,
     mark_built,
     outputs_current,
+    remove_leftovers,
     save_record,
 )
 
@@ -96,6 +97,7 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
     input_dir = input_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     with exclusive(out_dir):  # one ingest at a time per output folder
+        remove_leftovers(out_dir)  # of a run killed while it wrote: only a run holding the folder may
         folder = FolderSync(input_dir, known_documents(out_dir), force)
         hashes = FileHashes(out_dir, trust_cache=not force)
         summary = IngestSummary()

@@ -8,6 +8,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,6 +30,23 @@ class StoredDoc(NamedTuple):
     duplicates: tuple[tuple[str, str | None], ...]  # (source_path, input_dir) of its duplicate rows
 
 
+TEMP_PREFIX = ".tmp-"  # of a file being written (renamed into place when complete)
+STAGING_PREFIX = ".staging-"  # of the folder the tables are written into before they move into place
+
+
+def remove_leftovers(out_dir: Path) -> int:
+    """Delete the temp files and staging folders of writes cut short (a run killed while it wrote);
+    call only while holding the output folder (outlock). Returns how many were removed."""
+    folders = (out_dir, out_dir / "json", out_dir / "text")
+    leftovers = [*out_dir.glob(STAGING_PREFIX + "*"), *(p for f in folders for p in f.glob(TEMP_PREFIX + "*"))]
+    for path in leftovers:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return len(leftovers)
+
+
 def _file_mode() -> int:
     """The mode a plain open() would give a new file (mkstemp's is 0600: others could not read
     the records and texts of a shared output folder)."""
@@ -43,7 +61,7 @@ FILE_MODE = _file_mode()
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write `data` to `path` via a temp file in the same folder + rename (never half-written)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

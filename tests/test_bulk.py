@@ -200,16 +200,32 @@ def test_a_failing_background_report_is_not_silent(tmp_path: Path, monkeypatch: 
         ingest(tmp_path / "in", tmp_path / "out", workers=2, progress=False)
 
 
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from pipeline.outlock import exclusive
+with exclusive(Path(sys.argv[1])):
+    print("held", flush=True)
+    time.sleep(120)
+"""
+
+
 def test_a_second_ingest_into_the_same_output_waits_its_turn(tmp_path: Path) -> None:
-    from pipeline.outlock import OutputBusy, exclusive
+    from pipeline.outlock import OutputBusy
 
     make_batch(tmp_path / "in", 1)
     (tmp_path / "out").mkdir()
-    with exclusive(tmp_path / "out"):  # as another run holds it
-        with pytest.raises(OutputBusy, match="another vnplan ingest"):
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(tmp_path / "out")], stdout=subprocess.PIPE,
+                              text=True)  # another run holding the folder
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(OutputBusy, match=f"another vnplan ingest \\(pid {holder.pid} "):
             ingest(tmp_path / "in", tmp_path / "out", workers=1, progress=False)
         cmd = [sys.executable, "-m", "pipeline.cli", "ingest", str(tmp_path / "in"), "--out", str(tmp_path / "out")]
         busy = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-        assert busy.returncode == 75 and f"pid {os.getpid()}" in busy.stderr
+        assert busy.returncode == 75 and f"pid {holder.pid}" in busy.stderr
         assert not list((tmp_path / "out").glob("json/*.json"))  # nothing touched
+    finally:
+        holder.kill()
+        holder.wait()
     assert ingest(tmp_path / "in", tmp_path / "out", workers=1, progress=False).processed == 3  # free again

@@ -28,8 +28,9 @@ from hypothesis import strategies as st
 
 from pipeline.file_hashes import HASHES_NAME
 from pipeline.guards import check_file
+from pipeline.outlock import LOCK_NAME
 from pipeline.readers import ReadError
-from pipeline.store import BUILT_NAME, INDEX_NAME
+from pipeline.store import BUILT_NAME, INDEX_NAME, STAGING_PREFIX
 from pipeline.writers.tables import FORMULA_START, safe_cell
 
 ASCII_PLAN = ["KE HOACH so 12/KH-UBND", "Thuc hien cai thien chi so nang luc canh tranh nam 2024",
@@ -276,8 +277,8 @@ def test_output_names_never_come_from_documents(batch: dict) -> None:
     assert records == {f"{i}.json" for i in ids}
     assert {p.name for p in (out / "text").iterdir()} == {f"{i}.txt" for i in ids}
     top = {p.name for p in out.iterdir()}
-    assert not any(n.startswith(".staging-") for n in top)
-    assert top <= {"json", "text", "report.html", "plans.duckdb"} | {f"{t}.{e}" for t in (
+    assert not any(n.startswith(STAGING_PREFIX) for n in top)
+    assert top <= {"json", "text", "report.html", "plans.duckdb", LOCK_NAME} | {f"{t}.{e}" for t in (
         "documents", "sections", "assignments", "deadlines", "scores", "people", "references", "audit",
         "errors", "persons", "plan_tree") for e in ("csv", "parquet")}
 
@@ -311,7 +312,7 @@ def test_failed_table_write_leaves_previous_dataset_intact(batch: dict, tmp_path
     with pytest.raises(OSError):
         tables.write_tables(out, tables.build_tables(iter_records(out)))
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
-    assert not [p for p in out.iterdir() if p.name.startswith(".staging-")]
+    assert not [p for p in out.iterdir() if p.name.startswith(STAGING_PREFIX)]
 
 
 # --- limits that are too costly to hit for real: lowered in-process -----------------------------

@@ -167,3 +167,21 @@ def test_rerun_reads_no_plan_again_unless_it_changed(tmp_path: Path, monkeypatch
     hashed.clear()
     run(tmp_path / "in", tmp_path / "out", force=True)
     assert sorted(hashed) == sorted(PLANS)
+
+
+def test_leftovers_of_a_run_killed_while_writing_are_cleared(tmp_path: Path) -> None:
+    from pipeline.store import STAGING_PREFIX, TEMP_PREFIX
+
+    make_folder(tmp_path / "in")
+    out = tmp_path / "out"
+    run(tmp_path / "in", out)
+    leftovers = [out / "json" / f"{TEMP_PREFIX}abc.json.x1y2", out / "text" / f"{TEMP_PREFIX}abc.txt.x1y2",
+                 out / f"{TEMP_PREFIX}report.html.x1y2"]
+    for path in leftovers:
+        path.write_text("half written", encoding="utf-8")
+    (out / f"{STAGING_PREFIX}k3j2").mkdir()
+    (out / f"{STAGING_PREFIX}k3j2" / "documents.csv").write_text("half", encoding="utf-8")
+
+    assert run(tmp_path / "in", out).skipped == 2
+    assert not any(p.exists() for p in leftovers) and not list(out.glob(STAGING_PREFIX + "*"))
+    assert len(documents(out)) == 2

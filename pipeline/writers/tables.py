@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 from .. import rows
 from ..linking import link_dataset
 from ..query import create_views
+from ..store import STAGING_PREFIX
 
 # table name -> (row class, key in the per-document record)
 TABLES: dict[str, tuple[type, str]] = {
@@ -177,7 +178,7 @@ def write_tables(out_dir: Path, tables: dict[str, pa.Table]) -> None:
     """Write every table (parquet + csv) and plans.duckdb into a staging folder, then move each
     file into place with an atomic rename: readers never see a half-written file."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     try:
         for name, table in tables.items():
             pq.write_table(table, staging / f"{name}.parquet")
