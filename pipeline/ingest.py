@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .executors import STORED
+from .executors import STORED, Task
 from .file_hashes import FileHashes
 from .guards import limits
 from .locations import FolderSync, Found, prune
@@ -62,6 +62,9 @@ class IngestSummary:
 
     def interrupted_line(self) -> str:
         s = self.statuses
+        if self.processed == self.queued:  # every file was stored: the rebuild was cut short
+            return (f"vnplan: interrupted while rebuilding the tables, after {self.processed} new files were "
+                    f"stored, in {self.seconds:.1f} s: run the same command to rebuild them.")
         return (f"vnplan: interrupted after {self.processed} of {self.queued} files (ok {s['ok']}, partial "
                 f"{s['partial']}, error {s['error']}) in {self.seconds:.1f} s. Their records are kept and the "
                 "tables are not rebuilt yet: run the same command to go on with the rest.")
@@ -97,63 +100,32 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
     input_dir = input_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     with exclusive(out_dir):  # one ingest at a time per output folder
-        remove_leftovers(out_dir)  # of a run killed while it wrote: only a run holding the folder may
-        folder = FolderSync(input_dir, known_documents(out_dir), force)
-        hashes = FileHashes(out_dir, trust_cache=not force)
+        remove_leftovers(out_dir)  # temp files of a run killed while it wrote (no other run writes here now)
         summary = IngestSummary()
-        tasks: list[tuple[str, str, str]] = []
-        for path in walk_inputs(input_dir):
-            sha = hashes.sha256(path)
-            if folder.classify(sha, relative_name(path, input_dir)) is Found.NEW:
-                tasks.append((str(path), str(input_dir), sha))
-            else:
-                summary.skipped += 1
-        hashes.save(input_dir)
-        folder.apply_moves(out_dir)
-        summary.moved = folder.moved
-        # largest files first: the last files to finish are then small ones, so no core idles at the
-        # end of the batch waiting for one long scan that happened to be listed last
-        tasks.sort(key=lambda task: -Path(task[0]).stat().st_size)
-        summary.queued = len(tasks)
+        folder, tasks = _scan(input_dir, out_dir, force, summary)
         summary.phases["scan_s"] = time.monotonic() - started
         workers = max(1, workers or os.cpu_count() or 1)
-        timeout = timeout or float(limits()["per_file_seconds"])
-        results: Iterator[tuple[str, dict]] = iter(())  # nothing new: no pool to start
-        if tasks and executor == "dask":
-            from .executors import run_dask
-
-            results = run_dask(tasks, ocr, scheduler or "")
-        elif tasks:
-            from .executors import run_local, store_one
-            from .run import warm_up
-
-            if len(tasks) > 1:
-                warm_up()
-                # what the workers inherit stays put: the collector no longer walks it (fast gc.collect
-                # between files) nor writes to its pages (they stay shared with the parent, copy-on-write)
-                gc.freeze()
-
-            results = run_local(tasks, ocr, min(workers, max(1, len(tasks))), timeout, max_memory_mb,
-                                task=functools.partial(store_one, out_dir=str(out_dir)))
+        results = _start(tasks, out_dir, ocr, workers, timeout, max_memory_mb, executor, scheduler)
         try:
             _collect(results, out_dir, input_dir, summary, progress, log_json)
-        except KeyboardInterrupt as exc:
+            gc.unfreeze()  # the workers are gone: this process may collect as usual again (it may ingest again)
+            folder.settle_duplicates(out_dir)  # nothing silently dropped: each copy says where its content was read
+            missing = folder.missing()
+            summary.missing = len(missing)
+            if prune_missing:
+                summary.pruned = prune(out_dir, missing)
+            summary.phases["process_s"] = time.monotonic() - started - summary.phases["scan_s"]
+            fingerprint = build_fingerprint(out_dir)
+            if not outputs_current(out_dir, fingerprint):  # an unchanged folder keeps its tables and report
+                mark_built(out_dir, fingerprint, _build_outputs(out_dir, summary.phases, workers))
+        except KeyboardInterrupt as exc:  # every step above leaves the store whole: say how far it got
             close = getattr(results, "close", None)
             if close is not None:  # stops the workers now, wherever the interrupt landed
                 close()
             summary.seconds = time.monotonic() - started
             raise IngestInterrupted(summary) from exc
         finally:
-            gc.unfreeze()  # the workers are gone: this process may collect as usual again (it may ingest again)
-        folder.settle_duplicates(out_dir)  # nothing silently dropped: each copy says where its content was read
-        missing = folder.missing()
-        summary.missing = len(missing)
-        if prune_missing:
-            summary.pruned = prune(out_dir, missing)
-        summary.phases["process_s"] = time.monotonic() - started - summary.phases["scan_s"]
-        fingerprint = build_fingerprint(out_dir)
-        if not outputs_current(out_dir, fingerprint):  # an unchanged folder keeps its tables and report
-            mark_built(out_dir, fingerprint, _build_outputs(out_dir, summary.phases, workers))
+            gc.unfreeze()
         summary.seconds = time.monotonic() - started
         if log_json:
             print(json.dumps({"event": "summary", "processed": summary.processed, "skipped": summary.skipped,
@@ -161,6 +133,49 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
                               "pages": summary.pages, **{k: round(v, 3) for k, v in summary.phases.items()}}),
                   file=sys.stderr)
         return summary
+
+
+def _scan(input_dir: Path, out_dir: Path, force: bool, summary: IngestSummary) -> tuple[FolderSync, list[Task]]:
+    """Walk INPUT_DIR: hash each file (cached by size and mtime), sort it into new / stored / copy,
+    and point the records of moved files at their new paths. Returns the new files, largest first."""
+    folder = FolderSync(input_dir, known_documents(out_dir), force)
+    hashes = FileHashes(out_dir, trust_cache=not force)
+    tasks: list[Task] = []
+    for path in walk_inputs(input_dir):
+        sha = hashes.sha256(path)
+        if folder.classify(sha, relative_name(path, input_dir)) is Found.NEW:
+            tasks.append((str(path), str(input_dir), sha))
+        else:
+            summary.skipped += 1
+    hashes.save(input_dir)
+    folder.apply_moves(out_dir)
+    summary.moved = folder.moved
+    # largest files first: the last files to finish are then small ones, so no core idles at the
+    # end of the batch waiting for one long scan that happened to be listed last
+    tasks.sort(key=lambda task: -Path(task[0]).stat().st_size)
+    summary.queued = len(tasks)
+    return folder, tasks
+
+
+def _start(tasks: list[Task], out_dir: Path, ocr: str, workers: int, timeout: float | None, max_memory_mb: int,
+           executor: str, scheduler: str | None) -> Iterator[tuple[str, dict]]:
+    """The (path, record) pairs of the new files as they finish, on the chosen executor."""
+    if not tasks:
+        return iter(())  # nothing new: no pool to start
+    if executor == "dask":
+        from .executors import run_dask
+
+        return run_dask(tasks, ocr, scheduler or "")
+    from .executors import run_local, store_one
+    from .run import warm_up
+
+    if len(tasks) > 1:
+        warm_up()
+        # what the workers inherit stays put: the collector no longer walks it (fast gc.collect
+        # between files) nor writes to its pages (they stay shared with the parent, copy-on-write)
+        gc.freeze()
+    return run_local(tasks, ocr, min(workers, len(tasks)), timeout or float(limits()["per_file_seconds"]),
+                     max_memory_mb, task=functools.partial(store_one, out_dir=str(out_dir)))
 
 
 def _collect(results: Iterator[tuple[str, dict]], out_dir: Path, input_dir: Path, summary: IngestSummary,

@@ -34,9 +34,9 @@ TEMP_PREFIX = ".tmp-"  # of a file being written (renamed into place when comple
 STAGING_PREFIX = ".staging-"  # of the folder the tables are written into before they move into place
 
 
-def remove_leftovers(out_dir: Path) -> int:
+def remove_leftovers(out_dir: Path) -> None:
     """Delete the temp files and staging folders of writes cut short (a run killed while it wrote);
-    call only while holding the output folder (outlock). Returns how many were removed."""
+    call only while holding the output folder (outlock)."""
     folders = (out_dir, out_dir / "json", out_dir / "text")
     leftovers = [*out_dir.glob(STAGING_PREFIX + "*"), *(p for f in folders for p in f.glob(TEMP_PREFIX + "*"))]
     for path in leftovers:
@@ -44,7 +44,6 @@ def remove_leftovers(out_dir: Path) -> int:
             shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
-    return len(leftovers)
 
 
 def _file_mode() -> int:

@@ -229,3 +229,25 @@ def test_a_second_ingest_into_the_same_output_waits_its_turn(tmp_path: Path) -> 
         holder.kill()
         holder.wait()
     assert ingest(tmp_path / "in", tmp_path / "out", workers=1, progress=False).processed == 3  # free again
+
+
+def test_interrupt_during_the_rebuild_keeps_the_records_and_the_next_run_rebuilds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.ingest
+    from pipeline.ingest import IngestInterrupted
+
+    make_batch(tmp_path / "in", 1)
+
+    def ctrl_c(*args: object) -> list[str]:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline.ingest, "_build_outputs", ctrl_c)
+        with pytest.raises(IngestInterrupted) as stop:
+            ingest(tmp_path / "in", tmp_path / "out", workers=2, progress=False)
+    assert (stop.value.summary.processed, stop.value.summary.queued) == (3, 3)
+    assert "interrupted while rebuilding the tables" in stop.value.summary.interrupted_line()
+    assert not (tmp_path / "out" / "documents.parquet").exists()
+    again = ingest(tmp_path / "in", tmp_path / "out", workers=2, progress=False)
+    assert (again.processed, again.skipped) == (0, 3)
+    assert len(pd.read_parquet(tmp_path / "out" / "documents.parquet")) == 3
