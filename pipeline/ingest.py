@@ -143,7 +143,7 @@ def _scan(input_dir: Path, out_dir: Path, force: bool, summary: IngestSummary) -
     tasks: list[Task] = []
     for path in walk_inputs(input_dir):
         sha = hashes.sha256(path)
-        if folder.classify(sha, relative_name(path, input_dir)) is Found.NEW:
+        if folder.classify(sha, path, relative_name(path, input_dir)) is Found.NEW:
             tasks.append((str(path), str(input_dir), sha))
         else:
             summary.skipped += 1

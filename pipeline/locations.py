@@ -8,6 +8,7 @@ folders into the same OUT_DIR neither move nor prune each other's documents."""
 from __future__ import annotations
 
 import contextlib
+import os
 from collections import defaultdict
 from collections.abc import Iterable
 from enum import Enum
@@ -36,7 +37,8 @@ class FolderSync:
         self.relocated: dict[str, str] = {}  # sha256 -> source_path its record takes (moved, or INPUT_DIR stamped)
         self.moved = 0
 
-    def classify(self, sha: str, rel: str) -> Found:
+    def classify(self, sha: str, path: Path, rel: str) -> Found:
+        """Where the file at `path` (shown as `rel`) stands against the stored records."""
         if sha in self.read_as:
             self.copies[sha].append(rel)
             return Found.COPY
@@ -49,7 +51,11 @@ class FolderSync:
             if known.input_dir is None:  # stored before records kept their INPUT_DIR: stamp it
                 self.relocated[sha] = rel
             return Found.STORED
-        if (Path(known.input_dir or self.root) / known.source_path).is_file():
+        stored_at = Path(known.input_dir or self.root) / known.source_path
+        if stored_at.is_file():
+            if _same_file(stored_at, path):  # seen through a parent or sub-folder of the folder it was stored from
+                self.read_as[sha] = rel
+                return Found.STORED
             self.copies[sha].append(rel)  # the stored copy is still where it was read
             return Found.COPY
         self.read_as[sha] = rel  # moved or renamed: the record follows the file
@@ -94,8 +100,19 @@ class FolderSync:
     def _set_copies(self, record: dict[str, Any], copies: list[str], canonical: str) -> None:
         doc_id = record["document"]["doc_id"]
         root = record.get(INPUT_DIR_KEY)
-        kept = [e for e in record.get("errors") or []
-                if e.get("error_type") != DUPLICATE or e.get(INPUT_DIR_KEY, root) not in (None, self.root)]
+        found = [Path(self.root) / rel for rel in copies]
+
+        def keep(error: dict[str, Any]) -> bool:
+            """Other rows, and the duplicate rows of other folders naming files not listed now (a
+            copy seen from a parent and from a sub-folder is one copy, under the latest row)."""
+            if error.get("error_type") != DUPLICATE:
+                return True
+            other = error.get(INPUT_DIR_KEY, root)
+            if other in (None, self.root):
+                return False
+            return not any(_same_file(Path(other) / error.get("source_path", ""), f) for f in found)
+
+        kept = [e for e in record.get("errors") or [] if keep(e)]
         record["errors"] = kept + [
             {"source_path": rel, "doc_id": doc_id, "stage": "read", "error_type": DUPLICATE,
              "message": f"same content as {canonical}; read once, under that name", INPUT_DIR_KEY: self.root}
@@ -106,6 +123,13 @@ class FolderSync:
         a changed file is a new document)."""
         return [doc for sha, doc in self.stored.items()
                 if doc.input_dir == self.root and sha not in self.read_as and sha not in self.copies]
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def prune(out_dir: Path, docs: Iterable[StoredDoc]) -> int:

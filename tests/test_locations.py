@@ -185,3 +185,24 @@ def test_leftovers_of_a_run_killed_while_writing_are_cleared(tmp_path: Path) -> 
     assert run(tmp_path / "in", out).skipped == 2
     assert not any(p.exists() for p in leftovers) and not list(out.glob(STAGING_PREFIX + "*"))
     assert len(documents(out)) == 2
+
+
+def test_a_sub_folder_loaded_again_on_its_own_is_no_copy_of_itself(tmp_path: Path) -> None:
+    make_folder(tmp_path / "province" / "district-a")
+    shutil.copy(corpus_file("phu-son-2023.txt"), tmp_path / "province" / "phu-son-2023.txt")
+    out = tmp_path / "out"
+    run(tmp_path / "province", out)
+    shutil.copy(corpus_file("phu-son-2023.txt"), tmp_path / "province" / "district-a" / "phu-son ban sao.txt")
+
+    sub = run(tmp_path / "province" / "district-a", out)  # the district reloaded after a file was added
+
+    assert (sub.processed, sub.skipped, sub.moved, sub.missing) == (0, 3, 0, 0)
+    elsewhere = (tmp_path / "province" / "phu-son-2023.txt").resolve()
+    read_once = "; read once, under that name"
+    assert errors(out) == [("phu-son ban sao.txt", "duplicate", f"same content as {elsewhere}{read_once}")]
+    assert set(documents(out).source_path) == {"district-a/cao-lau-2023.txt", "district-a/hong-phong-2023.md",
+                                               "phu-son-2023.txt"}
+    whole = run(tmp_path / "province", out)  # and the whole province again: nothing moves, the copy is listed once
+    assert (whole.processed, whole.moved, whole.missing) == (0, 0, 0)
+    copy_row = ("district-a/phu-son ban sao.txt", "duplicate", f"same content as phu-son-2023.txt{read_once}")
+    assert errors(out) == [copy_row]
