@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from .ingest import IngestInterrupted, ingest
+    from .ingest import FoldersClash, IngestInterrupted, ingest
     from .outlock import OutputBusy
 
     if not args.input_dir.is_dir():
@@ -29,6 +29,9 @@ def _ingest(args: argparse.Namespace) -> int:
     except OutputBusy as busy:
         print(f"vnplan: {busy}", file=sys.stderr)
         return BUSY
+    except FoldersClash as clash:
+        print(f"vnplan: {clash}", file=sys.stderr)
+        return 2
     print(summary.line())
     return 0
 

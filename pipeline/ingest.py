@@ -70,6 +70,10 @@ class IngestSummary:
                 "tables are not rebuilt yet: run the same command to go on with the rest.")
 
 
+class FoldersClash(ValueError):
+    """OUT_DIR is INPUT_DIR."""
+
+
 class IngestInterrupted(KeyboardInterrupt):
     """Ctrl-C (or SIGTERM, see cli) during ingest: the workers are stopped, every finished file
     stays stored, and `summary` says how far the run got."""
@@ -79,11 +83,13 @@ class IngestInterrupted(KeyboardInterrupt):
         self.summary = summary
 
 
-def walk_inputs(input_dir: Path) -> Iterator[Path]:
-    """Every regular file under input_dir, sorted; symlinks leading outside input_dir are not followed."""
+def walk_inputs(input_dir: Path, skip: Path | None = None) -> Iterator[Path]:
+    """Every regular file under input_dir, sorted; symlinks leading outside input_dir are not
+    followed, and the folder `skip` (the output folder, when it lies inside) is not entered."""
     root = input_dir.resolve()
+    skip = skip.resolve() if skip is not None else None
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames.sort()
+        dirnames[:] = sorted(d for d in dirnames if (Path(dirpath) / d).resolve() != skip)
         for name in sorted(filenames):
             path = Path(dirpath) / name
             if path.is_symlink() and not path.resolve().is_relative_to(root):
@@ -98,6 +104,8 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
            log_json: bool = False, prune_missing: bool = False) -> IngestSummary:
     started = time.monotonic()
     input_dir = input_dir.resolve()
+    if out_dir.resolve() == input_dir:
+        raise FoldersClash("--out must be another folder than INPUT_DIR (its tables would be read as plans)")
     out_dir.mkdir(parents=True, exist_ok=True)
     with exclusive(out_dir):  # one ingest at a time per output folder
         remove_leftovers(out_dir)  # temp files of a run killed while it wrote (no other run writes here now)
@@ -141,7 +149,7 @@ def _scan(input_dir: Path, out_dir: Path, force: bool, summary: IngestSummary) -
     folder = FolderSync(input_dir, known_documents(out_dir), force)
     hashes = FileHashes(out_dir, trust_cache=not force)
     tasks: list[Task] = []
-    for path in walk_inputs(input_dir):
+    for path in walk_inputs(input_dir, skip=out_dir):  # never our own outputs, when OUT_DIR is inside
         sha = hashes.sha256(path)
         if folder.classify(sha, path, relative_name(path, input_dir)) is Found.NEW:
             tasks.append((str(path), str(input_dir), sha))

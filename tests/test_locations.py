@@ -9,6 +9,7 @@ import stat
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from pipeline.ingest import ingest
 from pipeline.store import INDEX_NAME, INPUT_DIR_KEY
@@ -206,3 +207,18 @@ def test_a_sub_folder_loaded_again_on_its_own_is_no_copy_of_itself(tmp_path: Pat
     assert (whole.processed, whole.moved, whole.missing) == (0, 0, 0)
     copy_row = ("district-a/phu-son ban sao.txt", "duplicate", f"same content as phu-son-2023.txt{read_once}")
     assert errors(out) == [copy_row]
+
+
+def test_an_output_folder_inside_the_input_folder_is_not_read_as_plans(tmp_path: Path) -> None:
+    from pipeline.ingest import FoldersClash
+
+    make_folder(tmp_path / "plans")
+    out = tmp_path / "plans" / "out"  # as in `vnplan ingest . --out out`
+    run(tmp_path / "plans", out)
+    again = run(tmp_path / "plans", out)
+
+    assert (again.processed, again.skipped, again.missing) == (0, 2, 0)
+    assert sorted(documents(out).source_path) == sorted(PLANS)
+    assert errors(out) == []
+    with pytest.raises(FoldersClash):
+        run(tmp_path / "plans", tmp_path / "plans")
