@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import signal
 import sys
 from pathlib import Path
@@ -17,6 +18,14 @@ def _ingest(args: argparse.Namespace) -> int:
         return 2
     if args.executor == "dask" and not args.scheduler:
         print("vnplan: --executor dask needs --scheduler ADDRESS", file=sys.stderr)
+        return 2
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"vnplan: cannot use {args.out} as the output folder: {exc.strerror}", file=sys.stderr)
+        return 2
+    if not os.access(args.out, os.W_OK | os.X_OK):
+        print(f"vnplan: the output folder {args.out} is not writable", file=sys.stderr)
         return 2
     signal.signal(signal.SIGTERM, _interrupt)  # a job scheduler's stop: as gentle as Ctrl-C
     try:

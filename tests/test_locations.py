@@ -222,3 +222,16 @@ def test_an_output_folder_inside_the_input_folder_is_not_read_as_plans(tmp_path:
     assert errors(out) == []
     with pytest.raises(FoldersClash):
         run(tmp_path / "plans", tmp_path / "plans")
+
+
+def test_an_unusable_output_folder_is_a_clear_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    make_folder(tmp_path / "in")
+    (tmp_path / "taken").write_text("a file, not a folder", encoding="utf-8")
+    for out, reason in [(tmp_path / "taken", "File exists"), (tmp_path / "taken" / "out", "Not a directory"),
+                        (tmp_path / "in", "must be another folder than INPUT_DIR")]:
+        done = subprocess.run([sys.executable, "-m", "pipeline.cli", "ingest", str(tmp_path / "in"), "--out", str(out)],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2 and reason in done.stderr and "Traceback" not in done.stderr, done.stderr
