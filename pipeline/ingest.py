@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import hashlib
 import json
 import os
 import sys
@@ -150,8 +151,15 @@ def _scan(input_dir: Path, out_dir: Path, force: bool, summary: IngestSummary) -
     hashes = FileHashes(out_dir, trust_cache=not force)
     tasks: list[Task] = []
     for path in walk_inputs(input_dir, skip=out_dir):  # never our own outputs, when OUT_DIR is inside
-        sha = hashes.sha256(path)
-        if folder.classify(sha, path, relative_name(path, input_dir)) is Found.NEW:
+        rel = relative_name(path, input_dir)
+        try:
+            sha = hashes.sha256(path)
+        except FileNotFoundError:
+            continue  # deleted while the folder was read: it is not there any more
+        except OSError as exc:  # unreadable (permissions, a failing share): an errors row, the batch goes on
+            _record_unreadable(path, rel, input_dir, out_dir, exc, folder, summary)
+            continue
+        if folder.classify(sha, path, rel) is Found.NEW:
             tasks.append((str(path), str(input_dir), sha))
         else:
             summary.skipped += 1
@@ -163,6 +171,25 @@ def _scan(input_dir: Path, out_dir: Path, force: bool, summary: IngestSummary) -
     tasks.sort(key=lambda task: -Path(task[0]).stat().st_size)
     summary.queued = len(tasks)
     return folder, tasks
+
+
+def _record_unreadable(path: Path, rel: str, input_dir: Path, out_dir: Path, exc: OSError, folder: FolderSync,
+                       summary: IngestSummary) -> None:
+    """A file whose bytes cannot be read gets an error record at once. Its content cannot be
+    hashed, so its id comes from its path: the same unreadable file is recorded once, and once it
+    can be read it is processed as a new plan (the error record is then counted as gone)."""
+    from .executors import failed_record
+
+    sha = hashlib.sha256(f"unreadable\0{rel}".encode()).hexdigest()
+    if folder.classify(sha, path, rel) is not Found.NEW:
+        summary.skipped += 1
+        return
+    why = exc.strerror or type(exc).__name__
+    save_record(out_dir, failed_record(str(path), str(input_dir), sha, "unreadable",
+                                       f"could not be read ({why}); its doc_id and file_sha256 come from its "
+                                       "path, as its content could not be hashed"), str(input_dir))
+    summary.processed += 1
+    summary.statuses["error"] += 1
 
 
 def _start(tasks: list[Task], out_dir: Path, ocr: str, workers: int, timeout: float | None, max_memory_mb: int,

@@ -235,3 +235,31 @@ def test_an_unusable_output_folder_is_a_clear_error(tmp_path: Path) -> None:
         done = subprocess.run([sys.executable, "-m", "pipeline.cli", "ingest", str(tmp_path / "in"), "--out", str(out)],
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 2 and reason in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_a_file_that_cannot_be_read_is_an_error_row_and_the_batch_goes_on(tmp_path: Path, monkeypatch) -> None:
+    import pipeline.file_hashes
+
+    make_folder(tmp_path / "in")
+    real = pipeline.file_hashes.file_sha256
+
+    def failing_share(path: Path) -> str:
+        if path.name == "cao-lau-2023.txt":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline.file_hashes, "file_sha256", failing_share)
+        first = run(tmp_path / "in", tmp_path / "out")
+        again = run(tmp_path / "in", tmp_path / "out")
+    assert (first.processed, first.statuses["error"], first.statuses["ok"]) == (2, 1, 1)
+    assert (again.processed, again.skipped) == (0, 2)  # recorded once
+    docs = documents(tmp_path / "out")
+    assert docs.loc["cao-lau-2023.txt", "status"] == "error"
+    (row,) = [e for e in errors(tmp_path / "out") if e[0] == "cao-lau-2023.txt"]
+    assert row[1] == "unreadable" and "Permission denied" in row[2]
+
+    readable = run(tmp_path / "in", tmp_path / "out")  # the share works again: read as a plan
+    assert (readable.processed, readable.missing) == (1, 1)
+    assert run(tmp_path / "in", tmp_path / "out", prune_missing=True).pruned == 1
+    assert set(documents(tmp_path / "out").status) == {"ok"} and errors(tmp_path / "out") == []
