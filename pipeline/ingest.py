@@ -13,7 +13,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,12 +84,14 @@ class IngestInterrupted(KeyboardInterrupt):
         self.summary = summary
 
 
-def walk_inputs(input_dir: Path, skip: Path | None = None) -> Iterator[Path]:
+def walk_inputs(input_dir: Path, skip: Path | None = None,
+                on_error: Callable[[OSError], None] | None = None) -> Iterator[Path]:
     """Every regular file under input_dir, sorted; symlinks leading outside input_dir are not
-    followed, and the folder `skip` (the output folder, when it lies inside) is not entered."""
+    followed, and the folder `skip` (the output folder, when it lies inside) is not entered. A
+    folder that cannot be listed goes to `on_error` (os.walk would pass over it in silence)."""
     root = input_dir.resolve()
     skip = skip.resolve() if skip is not None else None
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
         dirnames[:] = sorted(d for d in dirnames if (Path(dirpath) / d).resolve() != skip)
         for name in sorted(filenames):
             path = Path(dirpath) / name
@@ -150,7 +152,8 @@ def _scan(input_dir: Path, out_dir: Path, force: bool, summary: IngestSummary) -
     folder = FolderSync(input_dir, known_documents(out_dir), force)
     hashes = FileHashes(out_dir, trust_cache=not force)
     tasks: list[Task] = []
-    for path in walk_inputs(input_dir, skip=out_dir):  # never our own outputs, when OUT_DIR is inside
+    unlisted: list[OSError] = []
+    for path in walk_inputs(input_dir, skip=out_dir, on_error=unlisted.append):  # never our own outputs
         rel = relative_name(path, input_dir)
         try:
             sha = hashes.sha256(path)
@@ -163,6 +166,10 @@ def _scan(input_dir: Path, out_dir: Path, force: bool, summary: IngestSummary) -
             tasks.append((str(path), str(input_dir), sha))
         else:
             summary.skipped += 1
+    for exc in unlisted:  # a folder that cannot be listed (another office's, on a share) is said, not skipped
+        folder_path = Path(exc.filename or input_dir)
+        _record_unreadable(folder_path, relative_name(folder_path, input_dir), input_dir, out_dir, exc,
+                           folder, summary)
     hashes.save(input_dir)
     folder.apply_moves(out_dir)
     summary.moved = folder.moved
@@ -175,9 +182,10 @@ def _scan(input_dir: Path, out_dir: Path, force: bool, summary: IngestSummary) -
 
 def _record_unreadable(path: Path, rel: str, input_dir: Path, out_dir: Path, exc: OSError, folder: FolderSync,
                        summary: IngestSummary) -> None:
-    """A file whose bytes cannot be read gets an error record at once. Its content cannot be
-    hashed, so its id comes from its path: the same unreadable file is recorded once, and once it
-    can be read it is processed as a new plan (the error record is then counted as gone)."""
+    """A file whose bytes cannot be read, or a folder that cannot be listed, gets an error record at
+    once. Its content cannot be hashed, so its id comes from its path: the same unreadable file is
+    recorded once, and once it can be read it is processed as a new plan (the error record is then
+    counted as gone)."""
     from .executors import failed_record
 
     sha = hashlib.sha256(f"unreadable\0{rel}".encode()).hexdigest()
@@ -185,9 +193,10 @@ def _record_unreadable(path: Path, rel: str, input_dir: Path, out_dir: Path, exc
         summary.skipped += 1
         return
     why = exc.strerror or type(exc).__name__
-    save_record(out_dir, failed_record(str(path), str(input_dir), sha, "unreadable",
-                                       f"could not be read ({why}); its doc_id and file_sha256 come from its "
-                                       "path, as its content could not be hashed"), str(input_dir))
+    message = (f"this folder could not be listed ({why}): the plans in it are not in the dataset"
+               if path.is_dir() else f"could not be read ({why}); its doc_id and file_sha256 come from its path, "
+               "as its content could not be hashed")
+    save_record(out_dir, failed_record(str(path), str(input_dir), sha, "unreadable", message), str(input_dir))
     summary.processed += 1
     summary.statuses["error"] += 1
 

@@ -263,3 +263,25 @@ def test_a_file_that_cannot_be_read_is_an_error_row_and_the_batch_goes_on(tmp_pa
     assert (readable.processed, readable.missing) == (1, 1)
     assert run(tmp_path / "in", tmp_path / "out", prune_missing=True).pruned == 1
     assert set(documents(tmp_path / "out").status) == {"ok"} and errors(tmp_path / "out") == []
+
+
+def test_a_folder_that_cannot_be_listed_is_said_not_skipped(tmp_path: Path, monkeypatch) -> None:
+    import pipeline.ingest
+
+    make_folder(tmp_path / "in" / "phong-noi-vu")
+    shutil.copy(corpus_file("phu-son-2023.txt"), tmp_path / "in" / "phu-son-2023.txt")
+    real_walk = os.walk
+
+    def walk_with_a_locked_folder(top, onerror=None, **kwargs):  # another office's folder on the share
+        for dirpath, dirnames, filenames in real_walk(top, onerror=onerror, **kwargs):
+            if Path(dirpath).name == "phong-noi-vu":
+                onerror(PermissionError(13, "Permission denied", dirpath))
+                continue
+            yield dirpath, dirnames, filenames
+
+    monkeypatch.setattr(pipeline.ingest.os, "walk", walk_with_a_locked_folder)
+    first = run(tmp_path / "in", tmp_path / "out")
+    assert (first.processed, first.statuses["ok"], first.statuses["error"]) == (2, 1, 1)
+    (row,) = errors(tmp_path / "out")
+    assert row[:2] == ("phong-noi-vu", "unreadable") and "could not be listed (Permission denied)" in row[2]
+    assert run(tmp_path / "in", tmp_path / "out").processed == 0  # said once
