@@ -14,7 +14,8 @@ def _ingest(args: argparse.Namespace) -> int:
     from .outlock import OutputBusy
 
     if not args.input_dir.is_dir():
-        print(f"vnplan: input folder not found: {args.input_dir}", file=sys.stderr)
+        why = "is a file: give the folder that holds it" if args.input_dir.exists() else "not found"
+        print(f"vnplan: input folder {args.input_dir} {why}", file=sys.stderr)
         return 2
     if args.executor == "dask" and not args.scheduler:
         print("vnplan: --executor dask needs --scheduler ADDRESS", file=sys.stderr)

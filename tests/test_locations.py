@@ -224,15 +224,19 @@ def test_an_output_folder_inside_the_input_folder_is_not_read_as_plans(tmp_path:
         run(tmp_path / "plans", tmp_path / "plans")
 
 
-def test_an_unusable_output_folder_is_a_clear_error(tmp_path: Path) -> None:
+def test_unusable_folders_are_a_clear_error(tmp_path: Path) -> None:
     import subprocess
     import sys
 
     make_folder(tmp_path / "in")
     (tmp_path / "taken").write_text("a file, not a folder", encoding="utf-8")
-    for out, reason in [(tmp_path / "taken", "File exists"), (tmp_path / "taken" / "out", "Not a directory"),
-                        (tmp_path / "in", "must be another folder than INPUT_DIR")]:
-        done = subprocess.run([sys.executable, "-m", "pipeline.cli", "ingest", str(tmp_path / "in"), "--out", str(out)],
+    cases = [(tmp_path / "in", tmp_path / "taken", "File exists"),
+             (tmp_path / "in", tmp_path / "taken" / "out", "Not a directory"),
+             (tmp_path / "in", tmp_path / "in", "must be another folder than INPUT_DIR"),
+             (tmp_path / "in" / "cao-lau-2023.txt", tmp_path / "out", "is a file: give the folder that holds it"),
+             (tmp_path / "missing", tmp_path / "out", "not found")]
+    for input_dir, out, reason in cases:
+        done = subprocess.run([sys.executable, "-m", "pipeline.cli", "ingest", str(input_dir), "--out", str(out)],
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 2 and reason in done.stderr and "Traceback" not in done.stderr, done.stderr
 
