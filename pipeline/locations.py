@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 from collections import defaultdict
-from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -132,10 +131,8 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def prune(out_dir: Path, docs: Iterable[StoredDoc]) -> int:
-    """Remove the records (and texts) of documents no longer in their INPUT_DIR."""
-    count = 0
+def prune(out_dir: Path, docs: list[StoredDoc]) -> int:
+    """Remove the records (and texts) of documents no longer in their INPUT_DIR; how many."""
     for doc in docs:
         remove_record(out_dir, doc.doc_id)
-        count += 1
-    return count
+    return len(docs)
