@@ -5,10 +5,13 @@ How it works:
 * the text is cut into lines (block by block; table cells are lines too, but only for the
   unnumbered markers such as "Nơi nhận" / the signature, which often sit in a layout table);
 * a line is a numbered heading candidate when it starts with a numbering token (Phần I, I., 1.,
-  1.1., a), (1), ...); the level of a numbering style comes from nesting (a stack of the styles
-  as they appear), and a candidate is kept only when it continues the sequence of its style
-  (so "2." after "1." of the same list, Roman numerals consecutive), or starts a new list;
+  1.1., a), (1), ...; "A." only in plans whose top parts are lettered A., B. above I., II.); the
+  level of a numbering style comes from nesting (a stack of the styles as they appear), and a
+  candidate is kept only when it continues the sequence of its style (so "2." after "1." of the
+  same list, Roman numerals consecutive), or starts a new list;
 * unnumbered parts (closing "Trên đây là…", "Nơi nhận", signature, "Phụ lục") cut the outline;
+* plans without numbered parts: unnumbered part headings (upper case, or a short bold line alone that
+  names a section kind) are the top level;
 * top-level headings are classified into section kinds by fuzzy matching against
   pipeline/data/headings.toml on accent-folded text.
 
@@ -188,9 +191,13 @@ def _letters() -> list[str]:
     return _config()["numbering"]["letters"].split()
 
 
-def _parse_number(text: str, folded: str | None = None) -> _Num | None:
+_CAPITAL_RANK = 3  # lettered parts "A.", "B.": below Phần/Chương/Mục, above Roman numerals
+
+
+def _parse_number(text: str, folded: str | None = None, capitals: bool = False) -> _Num | None:
     """The numbering token at the start of a heading line, or None (`folded`: its
-    fold_same_length, when the caller has it)."""
+    fold_same_length, when the caller has it; `capitals`: the plan's top parts are lettered
+    "A.", "B.", so an upper-case letter with a dot is a part number, see _capital_parts)."""
     folded = fold_same_length(text) if folded is None else folded
     if m := _PHAN.match(folded):
         word, token = m.group(1), m.group(2)
@@ -225,6 +232,8 @@ def _parse_number(text: str, folded: str | None = None) -> _Num | None:
         token = text[m.start(1):m.end(1)]
         if token in _letters():
             return _Num("letter" + m.group(2), _BRACKET_RANK, _letters().index(token) + 1, token, m.end())
+        if capitals and m.group(2) == "." and token.isupper() and token.lower() in _letters():
+            return _Num("capital", _CAPITAL_RANK, _letters().index(token.lower()) + 1, token, m.end())
     return None
 
 
@@ -248,7 +257,7 @@ def _follows(num: _Num, last: _Num, tolerant: bool) -> bool:
     step = b[-1] - a[-1]
     if step == 1:
         return True
-    if num.key.startswith(("letter", "parena")):  # 'e' may follow 'd' (đ skipped)
+    if num.key.startswith(("letter", "parena", "capital")):  # 'e' may follow 'd' (đ skipped)
         letters = _letters()
         if letters[a[-1] - 1] == "d" and letters[b[-1] - 1] == "e":
             return True
@@ -383,25 +392,94 @@ def _wrapped(prev: _Line | None, line: _Line, hard_wrapped: bool) -> bool:
 _BARE = _Num("bare", -1, 0, "", 0)
 
 
-def _bare_kind(line: _Line) -> str | None:
+def _bare_kind(line: _Line, capitals: bool = False) -> str | None:
     """Kind of an unnumbered upper-case part heading ("TỔ CHỨC THỰC HIỆN" on its own line)."""
     if line.table or not line.first or not _is_upper(line.text) or len(line.text) > 80:
         return None
-    if _parse_number(line.text, line.key) or _marker(line):
+    if _parse_number(line.text, line.key, capitals) or _marker(line):
         return None
     kind, score = classify_heading(line.text)
     return kind if kind not in (None, "other") and score >= _config()["match"]["bare_min_score"] else None
 
 
-def _bare_body_start(lines: list[_Line]) -> int | None:
+_SENTENCE_END = ".:;!?"
+
+
+def _soft_kind(line: _Line, prev: _Line | None, alone: bool, styled: bool) -> str | None:
+    """Kind of an unnumbered sentence-case part heading ("Mục đích, yêu cầu" as a paragraph of its
+    own), or None. Such a line is a body sentence unless everything says heading: it is a whole
+    paragraph (`alone`), short, starts with a capital, has no sentence punctuation at its end, its
+    words are a section phrase and little more (the strict sub-heading match), and it is bold or a
+    heading. A document without reliable style (OCR, plain text: not `styled`) cannot show bold;
+    there the previous paragraph must have ended a sentence, so that the line is no wrapped tail."""
+    text = line.text
+    if line.table or not alone or _is_upper(text) or len(text) > _config()["match"]["soft_max_chars"]:
+        return None
+    if not text[:1].isupper() or text[-1] in ".;,!?" or (text[-1] == ":" and not line.strong):
+        return None
+    if not line.strong and (styled or prev is None or prev.text.rstrip()[-1:] not in _SENTENCE_END):
+        return None
+    if _parse_number(text, line.key) or _marker(line):
+        return None
+    kind = classify_heading(text, nested=True)[0]
+    return kind if kind in REQUIRED_KINDS else None
+
+
+def _soft_parts(doc: PlanDoc, lines: list[_Line]) -> dict[int, str]:
+    """{line index: kind} of the sentence-case part headings of a plan whose parts are such lines,
+    else {}. Guards: they come after some prose (not the title), before any numbered list item,
+    and there are at least two of different kinds (one bold "Nhiệm vụ" line is no outline)."""
+    styled = not doc.ocr and any(b.bold for b in doc.blocks if b.kind in ("paragraph", "heading"))
+    found: dict[int, str] = {}
+    prose = False
+    for i, line in enumerate(lines):
+        if line.table:
+            continue
+        if _marker(line) is not None:
+            break
+        if _parse_number(line.text, line.key) is not None and not found:
+            return {}
+        alone = line.first and (i + 1 == len(lines) or lines[i + 1].block is not line.block)
+        if prose and (kind := _soft_kind(line, lines[i - 1] if i else None, alone, styled)):
+            found.setdefault(i, kind)
+        prose = prose or (not line.strong and len(line.text) >= 40)
+    return found if len(set(found.values())) >= 2 else {}
+
+
+def _bare_body_start(lines: list[_Line], capitals: bool = False) -> int | None:
     """For plans without numbered parts: the first unnumbered part heading after some prose (so
     that upper-case title lines such as "KẾ HOẠCH THỰC HIỆN ..." are not taken for one)."""
     prose = False
     for i, line in enumerate(lines):
-        if prose and _bare_kind(line):
+        if prose and _bare_kind(line, capitals):
             return i
         prose = prose or (not line.strong and not line.table and len(line.text) >= 40)
     return None
+
+
+def _capital_parts(lines: list[_Line]) -> bool:
+    """Are the plan's top parts lettered ("A. MỤC ĐÍCH, YÊU CẦU", "B. NHIỆM VỤ ...", Roman numerals
+    inside)? Yes when a heading-looking "A." (bold or upper case, or its title names a section kind)
+    comes before any "I." or "1." heading and before the closing parts, and a "B." follows.
+    Elsewhere "A." is no numbering (lists inside parts, tables, appendices keep their old reading)."""
+    seen_a = False
+    for line in lines:
+        if line.table or not line.first:
+            continue
+        if _marker(line) is not None:
+            return False
+        num = _parse_number(line.text, line.key, capitals=True)
+        if num is None:
+            continue
+        title = line.text[num.title_start:]
+        if num.key == "capital" and title and (line.strong or classify_heading(title)[0] not in (None, "other")):
+            if num.value == 1 and not seen_a:
+                seen_a = True
+            elif num.value == 2 and seen_a:
+                return True
+        elif not seen_a and num.value in (1, (1,)) and num.key in ("roman", "arabic."):
+            return False
+    return False
 
 
 def _top_kind(node: OutlineNode) -> str:
@@ -409,23 +487,25 @@ def _top_kind(node: OutlineNode) -> str:
     return node.kind
 
 
-def _body_start(lines: list[_Line]) -> int | None:
-    """Index of the first top-level heading: the first 'Phần/Chương/I.' heading, else the first
-    '1.' whose title names a section kind, else the first unnumbered part heading, else the
-    first '1.'."""
+def _body_start(lines: list[_Line], capitals: bool = False, soft: dict[int, str] | None = None) -> int | None:
+    """Index of the first top-level heading: the first 'Phần/Chương/A./I.' heading, else the first
+    '1.' whose title names a section kind, else the first unnumbered part heading (upper case,
+    then sentence case: `soft`), else the first '1.'."""
     firsts: list[tuple[int, _Num]] = []
     for i, line in enumerate(lines):
         if line.table:
             continue
-        num = _parse_number(line.text, line.key)
-        if num and num.value in (1, (1,)) and num.key in ("phan", "chuong", "muc", "roman"):
+        num = _parse_number(line.text, line.key, capitals)
+        if num and num.value in (1, (1,)) and num.key in ("phan", "chuong", "muc", "capital", "roman"):
             return i
         if num and num.key == "arabic." and num.value == 1:
             firsts.append((i, num))
     for i, num in firsts:
         if classify_heading(lines[i].text[num.title_start:])[0] not in (None, "other"):
             return i
-    bare = _bare_body_start(lines)
+    bare = _bare_body_start(lines, capitals)
+    if bare is None and soft:
+        bare = min(soft)
     return bare if bare is not None else (firsts[0][0] if firsts else None)
 
 
@@ -434,7 +514,11 @@ def segment(doc: PlanDoc) -> PlanDoc:
     if not doc.text:
         return doc
     lines = _lines(doc)
-    body = _body_start(lines)
+    capitals = _capital_parts(lines)
+    soft = _soft_parts(doc, lines)
+    body = _body_start(lines, capitals, soft)
+    if body is None or body not in soft:
+        soft = {}  # sentence-case part headings only where they are the plan's top level
     hard_wrapped = _hard_wrapped(lines)
     nodes: list[OutlineNode] = []
     cuts: list[_Cut] = []
@@ -474,7 +558,7 @@ def segment(doc: PlanDoc) -> PlanDoc:
         if i == title_line:
             prev = line
             continue
-        if mode == "body" and (kind := _bare_kind(line)) and kind not in seen_kinds:
+        if mode == "body" and (kind := _bare_kind(line, capitals) or soft.get(i)) and kind not in seen_kinds:
             node = OutlineNode(1, None, line.text, line.start, line.end, len(doc.text), doc.page_at(line.start),
                                "", kind)
             nodes.append(node)
@@ -486,12 +570,12 @@ def segment(doc: PlanDoc) -> PlanDoc:
         if mode != "tail" and not line.table:
             guarded = not line.strong and _wrapped(prev, line, hard_wrapped)
             for sub, inline in _candidates(line):
-                node = _numbered(doc, sub, stack, base_level, prefix, guarded, inline)
+                node = _numbered(doc, sub, stack, base_level, prefix, guarded, inline, capitals)
                 if not node:
                     continue
                 nodes.append(node)
                 untitled = not inline and not fold_words(line.text[_title_start(line.text):])
-                if untitled and i + 1 < len(lines) and _take_title_line(node, lines[i + 1]):
+                if untitled and i + 1 < len(lines) and _take_title_line(node, lines[i + 1], capitals):
                     title_line = i + 1
                 if node.level == 1:
                     seen_kinds.add(_top_kind(node))
@@ -506,13 +590,13 @@ def segment(doc: PlanDoc) -> PlanDoc:
 
 
 def _title_start(heading: str) -> int:
-    num = _parse_number(heading)
+    num = _parse_number(heading, capitals=True)  # the heading of a node: "A." is its number if anything
     return num.title_start if num else 0
 
 
-def _take_title_line(node: OutlineNode, nxt: _Line) -> bool:
+def _take_title_line(node: OutlineNode, nxt: _Line, capitals: bool = False) -> bool:
     """'PHẦN THỨ NHẤT' alone on its line: its title is the next line (heading = both, one line)."""
-    if nxt.table or _parse_number(nxt.text, nxt.key) is not None or _marker(nxt) is not None:
+    if nxt.table or _parse_number(nxt.text, nxt.key, capitals) is not None or _marker(nxt) is not None:
         return False
     node.heading = f"{node.heading} {nxt.text}"
     node.heading_end = nxt.end
@@ -537,12 +621,12 @@ def _candidates(line: _Line) -> Iterator[tuple[_Line, bool]]:
 
 
 def _numbered(doc: PlanDoc, line: _Line, stack: list[_Entry], base_level: int, prefix: str,
-              guarded: bool, inline: bool) -> OutlineNode | None:
+              guarded: bool, inline: bool, capitals: bool = False) -> OutlineNode | None:
     """Push the line on the numbering stack when it is a heading that fits the outline.
 
     `guarded`: the line may be a wrapped sentence, so only an exact continuation of a list counts;
     `inline`: an item inside a line, accepted only as the exact next item of a bracketed list."""
-    num = _parse_number(line.text, line.key)
+    num = _parse_number(line.text, line.key, capitals and not prefix)  # appendices keep "A." unread
     if num is None or num.title_start >= len(line.text) and num.key not in ("phan", "chuong", "muc", "roman"):
         return None
     if inline and num.rank < _BRACKET_RANK:

@@ -311,6 +311,105 @@ II. TỔ CHỨC THỰC HIỆN
     assert _kinds(doc)[:4] == ["preamble", "purpose", "assignments", "implementation"]
 
 
+SOFT_BODY = """Mục đích, yêu cầu
+Góp phần cải thiện môi trường kinh doanh trên địa bàn xã.
+Mục đích của việc đánh giá là tìm ra hạn chế để khắc phục trong năm nay.
+Nhiệm vụ và giải pháp
+Công chức Văn phòng - Thống kê chủ trì rà soát quy trình tiếp nhận hồ sơ.
+Tổ chức thực hiện
+Các công chức kịp thời báo cáo Chủ tịch UBND xã.
+"""
+SOFT_HEADINGS = ("Mục đích, yêu cầu", "Nhiệm vụ và giải pháp", "Tổ chức thực hiện")
+
+
+def test_sentence_case_bold_parts_without_numbers() -> None:
+    """A plan whose parts are short bold sentence-case paragraphs with no number: each names a section
+    kind, so each starts a part; the body sentence that begins with "Mục đích" is no heading."""
+    doc = _doc(HEADER + SOFT_BODY + TAIL, bold=SOFT_HEADINGS)
+    _check_cover(doc)
+    assert _kinds(doc) == ["preamble", "purpose", "assignments", "implementation", "closing", "recipients",
+                           "signature"]
+    assert [n.heading for n in doc.outline] == list(SOFT_HEADINGS)
+    assert [(n.level, n.path) for n in doc.outline] == [(1, "")] * 3
+
+
+def test_sentence_case_parts_unstyled_and_numbered_items_below() -> None:
+    """Without any bold in the document (OCR, plain text) the line must follow a finished sentence;
+    numbered items below such a part nest under it."""
+    body = SOFT_BODY.replace("rà soát quy trình tiếp nhận hồ sơ.\n", "rà soát quy trình:\n1. Tiếp nhận hồ sơ.\n"
+                             "2. Trả kết quả đúng hạn.\n")
+    doc = _doc(HEADER + body + TAIL)
+    assert _kinds(doc)[:4] == ["preamble", "purpose", "assignments", "implementation"]
+    assert [(n.level, n.path) for n in doc.outline] == [(1, ""), (1, ""), (2, "1"), (2, "2"), (1, "")]
+    wrapped = _doc(HEADER + body.replace("trên địa bàn xã.", "trên địa bàn xã; các bộ phận phối hợp\n"
+                                         "Tổ chức thực hiện\ncó hiệu quả.") + TAIL)
+    assert [n.heading for n in wrapped.outline if n.level == 1] == list(SOFT_HEADINGS)  # no wrapped tail
+
+
+def test_sentence_case_parts_guards() -> None:
+    """No part: a bold phrase inside a paragraph, a lone bold kind line (one kind is no outline), a
+    non-bold line in a styled document, sub-headings of a numbered plan, a heading-like sentence."""
+    inline = _doc(HEADER + SOFT_BODY.replace("Mục đích, yêu cầu\n", "Mục đích, yêu cầu: góp phần cải thiện.\n")
+                  .replace("Nhiệm vụ và giải pháp\n", "").replace("Tổ chức thực hiện\n", "") + TAIL,
+                  bold=SOFT_HEADINGS)
+    assert _kinds(inline)[:2] == ["preamble", "closing"]
+    lone = _doc(HEADER + SOFT_BODY.replace("Nhiệm vụ và giải pháp\n", "").replace("Tổ chức thực hiện\n", "") + TAIL,
+                bold=SOFT_HEADINGS)
+    assert _kinds(lone)[:2] == ["preamble", "closing"]
+    styled = _doc(HEADER + SOFT_BODY + TAIL, bold=SOFT_HEADINGS[:2])  # "Tổ chức thực hiện" not bold
+    assert _kinds(styled)[:4] == ["preamble", "purpose", "assignments", "closing"]
+    numbered = _doc(HEADER + "I. MỤC ĐÍCH, YÊU CẦU\nNâng cao điểm số.\nII. NỘI DUNG\nNhiệm vụ cụ thể\n"
+                    "Văn phòng chủ trì rà soát hồ sơ.\nTổ chức thực hiện\nCác bộ phận triển khai.\n" + TAIL,
+                    bold=("Nhiệm vụ cụ thể", "Tổ chức thực hiện"))
+    assert _kinds(numbered)[:4] == ["preamble", "purpose", "assignments", "closing"]
+    sentence = _doc(HEADER + SOFT_BODY.replace("Tổ chức thực hiện\n", "Tổ chức thực hiện.\n") + TAIL,
+                    bold=SOFT_HEADINGS)
+    assert _kinds(sentence)[:4] == ["preamble", "purpose", "assignments", "closing"]
+
+
+LETTERED = """A. MỤC ĐÍCH, YÊU CẦU
+I. Mục đích
+1. Nâng cao điểm số.
+II. Yêu cầu
+B. NHIỆM VỤ VÀ GIẢI PHÁP
+I. Nhiệm vụ chung
+II. Nhiệm vụ cụ thể
+1. Chỉ số Công khai, minh bạch
+a) Văn phòng chủ trì.
+C. KINH PHÍ THỰC HIỆN
+Từ ngân sách xã.
+D. TỔ CHỨC THỰC HIỆN
+1. Văn phòng theo dõi.
+"""
+
+
+def test_lettered_top_parts_above_roman() -> None:
+    """"A.", "B." above "I.", "II.": the letters are the top level (the sections) and head the paths."""
+    doc = _doc(HEADER + LETTERED + TAIL)
+    _check_cover(doc)
+    assert _kinds(doc) == ["preamble", "purpose", "assignments", "funding", "implementation", "closing",
+                           "recipients", "signature"]
+    assert [s.number for s in doc.sections if s.level == 1][1:5] == ["A", "B", "C", "D"]
+    assert _paths(doc) == ["A", "A.I", "A.I.1", "A.II", "B", "B.I", "B.II", "B.II.1", "B.II.1.a", "C", "D", "D.1"]
+    assert next(n for n in doc.outline if n.path == "B.II.1.a").level == 4
+    plain = _doc(HEADER + LETTERED.replace("A. MỤC ĐÍCH, YÊU CẦU", "A. Mục đích, yêu cầu")
+                 .replace("B. NHIỆM VỤ VÀ GIẢI PHÁP", "B. Nhiệm vụ và giải pháp") + TAIL)  # no bold, no capitals
+    assert _paths(plain) == _paths(doc)
+    phan = _doc(HEADER + "PHẦN I. KẾ HOẠCH\n" + LETTERED + TAIL)
+    assert _paths(phan)[:3] == ["I", "I.A", "I.A.I"]
+
+
+def test_letters_below_roman_or_in_appendix_are_no_parts() -> None:
+    """"A." after "I." (a list inside a part) and "A." inside an appendix keep their old reading."""
+    below = _doc(HEADER + "I. MỤC ĐÍCH\nA. Nâng cao nhận thức.\nB. Cải thiện điểm số.\nII. NHIỆM VỤ\n"
+                 "1. Giao Văn phòng chủ trì.\nIII. TỔ CHỨC THỰC HIỆN\n" + TAIL)
+    assert _paths(below) == ["I", "II", "II.1", "III"]
+    appendix = _doc(HEADER + "1. MỤC ĐÍCH\n2. NHIỆM VỤ\n" + TAIL + "PHỤ LỤC\nA. NHÓM CHỈ SỐ\nB. NHÓM KHÁC\n")
+    assert _paths(appendix) == ["1", "2", "Phụ lục"]
+    lone_a = _doc(HEADER + "A. MỤC ĐÍCH\nI. NHIỆM VỤ\n1. Giao Văn phòng.\nII. TỔ CHỨC THỰC HIỆN\n" + TAIL)
+    assert _paths(lone_a) == ["I", "I.1", "II"]  # no "B.": the letter is no numbering level
+
+
 @pytest.mark.parametrize(("title", "kind"), [
     ("MỤC ĐÍCH, YÊU CẦU", "purpose"),
     ("MỤC TIÊU", "purpose"),
@@ -332,7 +431,9 @@ def test_classify_nested_heading_is_strict() -> None:
 
 LINE_POOL = ["I. MỤC ĐÍCH", "II. NHIỆM VỤ", "1. Việc một", "2. Việc hai", "1.1. Ý", "a) Giao", "b) Phối hợp",
              "(1) Một", "(2) Hai", "Nơi nhận:", "CHỦ TỊCH", "Phụ lục 1", "PHẦN THỨ NHẤT", "văn bản tiếp",
-             "Trên đây là Kế hoạch", "- gạch đầu dòng", "III. KINH PHÍ", "", "  ", "5/11 xã", "x) y", "Il."]
+             "Trên đây là Kế hoạch", "- gạch đầu dòng", "III. KINH PHÍ", "", "  ", "5/11 xã", "x) y", "Il.",
+             "A. MỤC ĐÍCH", "B. NHIỆM VỤ", "Tổ chức thực hiện", "Kinh phí thực hiện",
+             "Căn cứ Kế hoạch số 7/KH-UBND ngày 02/01/2024 của UBND huyện."]
 
 
 @given(st.lists(st.sampled_from(LINE_POOL), max_size=25))
