@@ -22,7 +22,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from normalizers.indices import IndexMatch, detect_families, match_index
+from normalizers.indices import IndexMatch, detect_families, find_index_mentions, match_index
+from normalizers.pos import verb_starts
 from normalizers.text import fold, fold_same_length
 from normalizers.units import canonical_unit, plan_abbreviations, resolve_unit, split_units
 from pipeline.model import Block, OutlineNode, PlanDoc, Section
@@ -103,8 +104,11 @@ def _by_marks(text: str) -> tuple[list[str], list[str], str] | None:
     support: list[str] = []
     pos = 0
     for m in marks:
-        chunk = text[pos:m.start()].strip(" ;,.")
-        (lead if m.group("role") == "chu tri" else support).extend(split_units(chunk))
+        # a mark covers the units since the last ";": "Văn phòng; Công an xã (phối hợp)" marks only
+        # Công an xã, and an unmarked unit of a lead list leads
+        unmarked, _, chunk = text[pos:m.start()].rpartition(";")
+        lead.extend(split_units(unmarked.strip(" ;,.")))
+        (lead if m.group("role") == "chu tri" else support).extend(split_units(chunk.strip(" ;,.")))
         pos = m.end()
     return lead, support, text[pos:].strip(" ;,.")
 
@@ -172,9 +176,16 @@ def _lines(doc: PlanDoc, start: int, end: int) -> list[_Line]:
 
 
 def _split_inline(line: _Line) -> list[_Line]:
-    """A label line that swallowed the next sub-block ("…Phó Chủ tịch UBND xã a) Giao …")."""
+    """A task sentence that ends in a label ("… trên Trang thông tin điện tử. Thời gian thực hiện:
+    hằng quý.") gives the label its own line; a label line that swallowed the next sub-block
+    ("…Phó Chủ tịch UBND xã a) Giao …") is cut before it."""
     if not _label(line.body):
-        return [line]
+        m = _next_label().search(fold_same_length(line.body))
+        if not m:
+            return [line]
+        cut = m.start() + 1
+        return [_Line(line.start, line.start + cut, line.body[:cut]),
+                *_split_inline(_Line(line.end - len(line.body[cut:].lstrip()), line.end, line.body[cut:].lstrip()))]
     m = _INLINE_LETTER.search(line.body)
     if not m:
         return [line]
@@ -204,8 +215,11 @@ def _labels_of(body: str) -> list[tuple[str, str]]:
     return []
 
 
-def _index_heading(line: _Line, ctx: _Ctx) -> tuple[str, str, IndexMatch | None, list[str]] | None:
-    """(number, raw index name, component match, families named) when the line heads an index block."""
+def _index_heading(line: _Line, ctx: _Ctx, outline_heading: bool = False,
+                   ) -> tuple[str, str, IndexMatch | None, list[str]] | None:
+    """(number, raw index name, component match, families named) when the line heads an index block:
+    it names a component, or starts with "Chỉ số <family>", or is a heading of the plan's outline
+    that names one family ("1. Nhóm nhiệm vụ nâng cao Chỉ số CCHC")."""
     m = _NUMBERED.match(line.body)
     if not m or len(m.group("title")) > 300:
         return None
@@ -217,7 +231,8 @@ def _index_heading(line: _Line, ctx: _Ctx) -> tuple[str, str, IndexMatch | None,
     match = _match(name, families or ctx.families)
     words = len(name.split())
     is_component = match is not None and "." in match.code and (quoted or folded.startswith("chi so") or words <= 16)
-    named_family = bool(families) and folded.startswith(("chi so", "bo chi so")) and words <= 16
+    named_family = bool(families) and words <= 16 and (
+        folded.startswith(("chi so", "bo chi so")) or (outline_heading and len(families) == 1))
     if not (is_component or named_family):
         return None
     return m.group("num"), name, match if is_component else None, families
@@ -237,12 +252,122 @@ def _prose_rows(doc: PlanDoc, ctx: _Ctx) -> list[AssignmentRow]:
     rows: list[AssignmentRow] = []
     for section in sections:
         lines = _lines(doc, section.start, section.end)
-        heads = [(i, h) for i, line in enumerate(lines) if (h := _index_heading(line, ctx))]
+        heads = [(i, h) for i, line in enumerate(lines)
+                 if (h := _index_heading(line, ctx, _node_at(doc.outline, line.start) is not None))]
+        covered: set[int] = set()
         for k, (i, head) in enumerate(heads):
             stop = _block_end(lines, i, heads[k + 1][0] if k + 1 < len(heads) else len(lines), head[0])
             limit = lines[stop].start if stop < len(lines) else section.end
             rows.extend(_block_rows(doc, section, lines[i], lines[i + 1: stop], head, ctx, limit))
+            covered.update(range(i, stop))
+        unit_rows = _unit_block_rows(doc, section, lines, covered, ctx)
+        covered.update(i for i, line in enumerate(lines) if any(r.span_start <= line.start < r.span_end
+                                                                  for r in unit_rows))
+        rows.extend(unit_rows)
+        rows.extend(_paragraph_rows(doc, section, lines, covered, ctx))
     return rows
+
+
+def _paragraph_rows(doc: PlanDoc, section: Section, lines: list[_Line], covered: set[int],
+                    ctx: _Ctx) -> list[AssignmentRow]:
+    """Paragraphs outside index and unit blocks that assign a task themselves: "Công chức Văn hóa - Xã
+    hội chủ trì, phối hợp với … (chỉ số Tiếp cận đất đai); thời gian thực hiện: …" — a unit as the
+    subject of a lead verb. The index is the one the paragraph names, else the plan's family."""
+    rows: list[AssignmentRow] = []
+    free = [line for i, line in enumerate(lines) if i not in covered]
+    for task in _tasks(free):
+        if _label(task[0].body) or _MARKERS["letter"].match(task[0].body):
+            continue
+        lead, support = _prose_lead(task[:1])
+        if not lead:
+            continue
+        part = _read_part(task)
+        part.lead, part.support = part.lead or lead, part.support or support
+        node = _node_containing(doc.outline, task[0].start)
+        path = node.path if node and node.start >= section.start else section.number
+        rows.append(_row(doc, ctx, task[0].start, task[-1].end, part, part,
+                         _task_index(" ".join(line.body for line in task), path or None, ctx)))
+    return rows
+
+
+def _task_index(text: str, section_no: str | None, ctx: _Ctx) -> dict:
+    """Row fields of a task outside index blocks: the index its text names, else the plan's family."""
+    family = next((f for f in detect_families(text) if f in ctx.families), None) or (
+        ctx.families[0] if ctx.families else None)
+    base = dict(section_no=section_no, family=family, index_code=family, index_name_raw=None, index_match_score=None)
+    if family:
+        base.update(_index_fields(_component_of(None, text, family)))
+    return base
+
+
+_UNIT_HEAD_WORDS = 15
+
+
+def _unit_heading(line: _Line) -> tuple[str, str, str] | None:
+    """(number, unit, text after the colon) of a line that heads one unit's tasks: "1. Sở Kế hoạch và
+    Đầu tư:" or "b) Phòng Nội vụ: chủ trì …"."""
+    m = _NUMBERED.match(line.body)
+    number, title = (m.group("num"), m.group("title")) if m else (None, line.body)
+    if not m:
+        marker = _MARKERS["letter"].match(line.body)
+        if not marker:
+            return None
+        number, title = marker.group("m"), line.body[marker.end():]
+    unit, sep, rest = title.partition(":")
+    unit = unit.strip(" *_")
+    if not sep or len(unit.split()) > _UNIT_HEAD_WORDS or _label(title) or not _names_unit(unit):
+        return None
+    return number, unit, rest.strip()
+
+
+def _names_unit(text: str) -> bool:
+    """A heading's text is a unit: in the catalog, or a specific head followed by a name or a level
+    ("Thanh tra tỉnh", "Hội Doanh nghiệp huyện", "UBND các huyện, thị xã"), not "Trường hợp …"."""
+    if _all_known(text):
+        return True
+    spec = read_toml("unit_patterns.toml")
+    folded = fold(text)
+    head = max((h for h in spec["heads"] if folded.startswith(h + " ")), key=len, default=None)
+    if head is None or head in spec["generic_heads"]:
+        return False
+    after = text.split()[len(head.split())]
+    return after[:1].isupper() or fold(after) in {fold(w) for w in spec["level_of_word"]} | {"cac"}
+
+
+def _unit_block_rows(doc: PlanDoc, section: Section, lines: list[_Line], covered: set[int],
+                     ctx: _Ctx) -> list[AssignmentRow]:
+    """Tasks listed under the unit that carries them, outside any index block ("1. Sở Kế hoạch và Đầu
+    tư:" then "- Chủ trì, phối hợp với … cải thiện chỉ số Gia nhập thị trường …"): one assignment per
+    task paragraph (label lines such as "Thời gian: …" belong to the task above), led by the unit,
+    for the index the task names (else the plan's family)."""
+    heads = [(i, h) for i, line in enumerate(lines) if i not in covered and (h := _unit_heading(line))]
+    rows: list[AssignmentRow] = []
+    for k, (i, (number, unit, rest)) in enumerate(heads):
+        stop = heads[k + 1][0] if k + 1 < len(heads) else len(lines)
+        stop = next((j for j in range(i + 1, stop) if j in covered or _NUMBERED.match(lines[j].body)), stop)
+        node = _node_at(doc.outline, lines[i].start) or _node_containing(doc.outline, lines[i].start)
+        path = node.path if node and node.start >= section.start else ".".join(
+            x for x in (section.number, number) if x)
+        first = [_Line(lines[i].end - len(rest), lines[i].end, rest)] if rest else []
+        for task in _tasks(first + lines[i + 1: stop]):
+            part = _read_part(task)
+            text = " ".join(line.body for line in task)
+            lead, support = _subject_of(part.task[0]) if part.task else ([], [])
+            part.lead = part.lead or lead or [unit]
+            part.support = part.support or support
+            rows.append(_row(doc, ctx, task[0].start, task[-1].end, part, part, _task_index(text, path, ctx)))
+    return rows
+
+
+def _tasks(lines: list[_Line]) -> list[list[_Line]]:
+    """Task paragraphs, each with the label lines that follow it."""
+    tasks: list[list[_Line]] = []
+    for line in lines:
+        if tasks and _label(line.body):
+            tasks[-1].append(line)
+        else:
+            tasks.append([line])
+    return tasks
 
 
 def _block_end(lines: list[_Line], i: int, next_head: int, number: str) -> int:
@@ -318,34 +443,49 @@ def _sub_blocks(lines: list[_Line]) -> tuple[list[_Line], list[tuple[str, list[_
 
 def _subject(line: _Line) -> tuple[list[str], list[str]]:
     """Lead and support named in a sub-block's first line: 'a) Giao Công chức X là đầu mối, chủ trì…
-    phối hợp với Y thực hiện…'. The subject ends at a verb phrase, or at a later one when the
-    longer subject is still a known unit ("Công chức Địa chính xây dựng và môi trường tham mưu")."""
-    _, _, subject_end, support_intro = _labels()
-    body = _strip_marker(line.body)
-    folded = fold(body)
-    stop = re.search(r"[.:;]", body)
-    limit = stop.start() if stop else len(body)
-    cuts = [m.start() for m in subject_end.finditer(folded) if m.start() < limit] + [limit]
-    cut = cuts[0]
-    for c in cuts[1:]:
-        if c > len(body) or not _all_known(body[:c]):
-            continue
-        cut = c
-    subject = body[:cut].strip(" ,")
+    phối hợp với Y thực hiện…'."""
+    return _subject_of(_strip_marker(line.body))
+
+
+def _subject_of(body: str) -> tuple[list[str], list[str]]:
+    """Lead (the subject before the first verb phrase) and support ("phối hợp với Y") of a clause."""
+    _, _, _, support_intro = _labels()
+    folded = fold_same_length(body)
     lead = []
-    if subject and len(subject.replace(" - ", "-").split()) <= 30 and _starts_like_unit(subject):
-        lead = split_units(subject)
+    if _starts_like_unit(body):
+        subject = body[:_unit_end(body)].strip(" ,")
+        if subject and len(subject.replace(" - ", "-").split()) <= 30 and _starts_like_unit(subject):
+            lead = split_units(subject)
     support: list[str] = []
     for m in support_intro.finditer(folded):
         rest = body[m.end():]
         if " voi" not in m.group(0) and not _starts_like_unit(rest):
             continue  # "phối hợp cung cấp …": a verb, not "phối hợp [với] Phòng Y"
-        tail = subject_end.search(" " + fold(rest))
-        stop = re.search(r"[.:;]", rest)
-        cut = min(x for x in (max(0, tail.start() - 1) if tail else None, stop.start() if stop else None,
-                              len(rest)) if x is not None)
-        support.extend(split_units(rest[:cut].strip(" ,")))
+        support.extend(split_units(rest[:_unit_end(rest)].strip(" ,")))
     return lead, support
+
+
+_UNIT_WORDS = 5  # a list item longer than this may run on into its verb
+
+
+def _unit_end(text: str) -> int:
+    """Where the unit list opening `text` ends: at the clause's end, or before the first verb phrase
+    of the genre (assignment_labels.toml subject_end), or, when that vocabulary finds none and an
+    item is long, before the first lowercase verb the tagger finds. A later cut wins while the
+    longer phrase is still a known unit ("Công chức Địa chính xây dựng và môi trường tham mưu")."""
+    subject_end = _labels()[2]
+    stop = re.search(r"[.:;]", text)
+    limit = stop.start() if stop else len(text)
+    cuts = [m.start() for m in subject_end.finditer(fold_same_length(text)) if m.start() < limit]
+    if not cuts and _starts_like_unit(text) and max(
+            (len(item.split()) for item in text[:limit].split(",")), default=0) > _UNIT_WORDS:
+        cuts = [c for c in verb_starts(text[:limit]) if c > 0]
+    cuts.append(limit)
+    cut = cuts[0]
+    for c in cuts[1:]:
+        if _all_known(text[:c]):
+            cut = c
+    return cut
 
 
 def _prose_lead(lines: list[_Line]) -> tuple[list[str], list[str]]:
@@ -403,12 +543,44 @@ def _block_rows(doc: PlanDoc, section: Section, heading: _Line, lines: list[_Lin
         return [_row(doc, ctx, heading.start, end, block, block, base)]
     out = []
     for marker, sub, part in parts:
+        topic, clause = _topic(_strip_marker(sub[0].body))
         if not part.lead:
-            part.lead, subject_support = _subject(sub[0])
+            part.lead, subject_support = _subject_of(clause)
             part.support = part.support or subject_support
         part.task[:1] = [_strip_marker(part.task[0])] if part.task else []
-        out.append(_row(doc, ctx, sub[0].start, sub[-1].end, part, block, {**base, "section_no": f"{path}.{marker}"}))
+        row_base = {**base, "section_no": f"{path}.{marker}"}
+        if not match:  # a family block: the sub-block may name its component ("a) Cải cách TTHC: …")
+            row_base.update(_index_fields(_component_of(topic, " ".join(line.body for line in sub), family)))
+        out.append(_row(doc, ctx, sub[0].start, sub[-1].end, part, block, row_base))
     return out
+
+
+_TOPIC_WORDS = 12  # "a) Công tác chỉ đạo, điều hành CCHC: Phòng Nội vụ chủ trì …"
+
+
+def _topic(text: str) -> tuple[str | None, str]:
+    """A sub-block's own heading before a colon, and the clause after it; (None, text) without one.
+    A label ("Chủ trì: …") is no heading."""
+    head, sep, rest = text.partition(":")
+    if not sep or not rest.strip() or len(head.split()) > _TOPIC_WORDS or _label(text):
+        return None, text
+    return head.strip(" *_"), rest.strip()
+
+
+def _component_of(topic: str | None, text: str, family: str) -> tuple[IndexMatch, str] | None:
+    """The component (and its name as written) of a task of a family-level block, table group or
+    unit's list: its topic when that is a component of the family, else the first one the text names."""
+    if topic and (m := match_index(topic, family)) and m.family == family and "." in m.code:
+        return m, topic
+    mentions = find_index_mentions(text, (family,))
+    return (mentions[0].match, text[mentions[0].start:mentions[0].end]) if mentions else None
+
+
+def _index_fields(found: tuple[IndexMatch, str] | None) -> dict:
+    if found is None:
+        return {}
+    match, raw = found
+    return dict(family=match.family, index_code=match.code, index_name_raw=raw, index_match_score=match.score)
 
 
 def _strip_marker(text: str) -> str:
@@ -556,13 +728,22 @@ def _table_assignments(rows: list[_TRow], families: list[str], label: str, ctx: 
             out.append(_table_row(group[0], group[1], None, families, label, ctx))
 
     roman_groups = any(_TOP_NUMBER.fullmatch(r.number) for r in rows) and any(r.number.isdigit() for r in rows)
-    for k, row in enumerate(rows):
-        if _is_group(row, rows[k + 1] if k + 1 < len(rows) else None, roman_groups):
+    groups = [_is_group(row, rows[k + 1] if k + 1 < len(rows) else None, roman_groups) for k, row in enumerate(rows)]
+    numbers = [row.number for row, is_group in zip(rows, groups, strict=True) if row.number and not is_group]
+    restarts = len(set(numbers)) < len(numbers)  # "1, 2, 3" again in each group: the group names the row
+    for row, is_group in zip(rows, groups, strict=True):
+        if is_group:
             flush()
             group, group_used = (row, _match(row.cells.get("item", ""), families)), False
             continue
         group_used = True
         match = group[1] if group else _match(row.cells.get("item", ""), families)
+        if match is None or "." not in match.code:  # a family-level group: the task may name its component
+            family = match.family if match else (families[0] if families else None)
+            named = _component_of(None, row.cells.get("item", ""), family) if family else None
+            match = named[0] if named else match
+        if restarts and group and group[0].number and row.number:
+            row.number = f"{group[0].number}.{row.number}"
         out.append(_table_row(row, match, group[0] if group else None, families, label, ctx))
     flush()
     return out

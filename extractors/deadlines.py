@@ -110,3 +110,15 @@ def extract_deadlines(doc: PlanDoc, assignments: list[AssignmentRow]) -> list[De
                                 kind=m.kind, raw=doc.text[start:m.end], span_start=start, span_end=m.end))
     return rows
 
+
+
+def fill_timings(assignments: list[AssignmentRow], deadlines: list[DeadlineRow]) -> None:
+    """An assignment without a timing label takes the commitments written in its own task ("…;
+    hoàn thành trước ngày 30/9/2024"), as written: the timing an analyst reads in the plan."""
+    for a in assignments:
+        if a.timing:
+            continue
+        own = [d for d in deadlines if d.assignment_id == a.assignment_id]
+        if own:
+            a.timing = "; ".join(dict.fromkeys(d.raw for d in own))
+            a.recurring = a.recurring or any(d.kind == "recurring" for d in own)

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from normalizers.text import fold
+from normalizers.text import fold, fold_same_length
 from pipeline.resources import read_csv, read_toml, split_list
 
 FAMILIES = ("DDCI", "PCI", "PAPI", "PAR_INDEX", "SIPAS")
@@ -27,8 +27,14 @@ _NON_WORD = re.compile(r"[^0-9a-z&]+")
 def index_key(name: str) -> str:
     """The comparison key of an index name."""
     key = _PARENS.sub(" ", fold(name))
-    key = " ".join(_NON_WORD.sub(" ", key).split())
+    acronyms = _name_acronyms()
+    key = " ".join(acronyms.get(word, word) for word in _NON_WORD.sub(" ", key).split())
     return _PREFIX.sub("", key).strip()
+
+
+@lru_cache(maxsize=1)
+def _name_acronyms() -> dict[str, str]:
+    return dict(read_toml("index_families.toml")["name_acronyms"])
 
 
 @dataclass(frozen=True)
@@ -106,3 +112,50 @@ def detect_families(text: str) -> list[str]:
         if hits:
             first[family] = min(hits)
     return sorted(first, key=first.__getitem__)
+
+
+@dataclass(frozen=True)
+class IndexMention:
+    start: int  # offsets into the text searched
+    end: int
+    match: IndexMatch
+
+
+@lru_cache(maxsize=8)
+def _mention_patterns(families: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, _Entry]]:
+    """One alternation of every catalog name and alias of `families` (all when empty), longest
+    first, words separated by any punctuation; the key of a hit finds its entry."""
+    entries: dict[str, _Entry] = {}
+    for entry in _catalog():
+        if (families and entry.family not in families) or entry.code.endswith(".TOTAL"):
+            continue
+        for key in entry.keys:
+            if len(key) >= 6:  # "dci", "pci": family codes are found by detect_families
+                entries.setdefault(key, entry)
+    words = [r"[^a-z0-9&]+".join(map(re.escape, key.split())) for key in sorted(entries, key=len, reverse=True)]
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(words) + r")(?![a-z0-9])"), entries
+
+
+@lru_cache(maxsize=1)
+def _mention_cue() -> re.Pattern[str]:
+    cues = sorted(read_toml("index_families.toml")["mentions"]["cues"], key=len, reverse=True)
+    return re.compile(r"(?:^|[^a-z0-9])(?:" + "|".join(map(re.escape, cues)) + r")\s*[\"']?\s*$")
+
+
+def find_index_mentions(text: str, families: tuple[str, ...] = ()) -> list[IndexMention]:
+    """Catalog indices a sentence names, in order: a name or alias written after a cue ("chỉ số",
+    "tiêu chí"…), alone inside parentheses, or with a capital initial mid-sentence. Exact on the
+    folded text, so accents, case and tone-mark style do not matter."""
+    pattern, entries = _mention_patterns(tuple(families))
+    folded = fold_same_length(text)
+    found: list[IndexMention] = []
+    for m in pattern.finditer(folded):
+        before = folded[max(0, m.start() - 30): m.start()]
+        boxed = before.rstrip().endswith("(") and folded[m.end():].lstrip().startswith(")")
+        capital = text[m.start()].isupper() and not re.search(r"(?:^|[.:;!?\n])\W*$", text[:m.start()])
+        if not (boxed or capital or _mention_cue().search(before)):
+            continue
+        entry = entries.get(" ".join(re.findall(r"[a-z0-9&]+", m.group())))
+        if entry is not None:
+            found.append(IndexMention(m.start(), m.end(), IndexMatch(entry.code, entry.family, entry.name, 100.0)))
+    return found

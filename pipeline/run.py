@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from extractors.assignments import extract_assignments
-from extractors.deadlines import extract_deadlines
+from extractors.deadlines import extract_deadlines, fill_timings
 from extractors.header import extract_header
 from extractors.people import extract_people
 from extractors.references import extract_references
@@ -189,6 +189,7 @@ def _extract_all(doc: PlanDoc, result: DocResult, fail: Callable[[str, BaseExcep
             result.evidence[name] = [value.start, value.end]
     result.assignments = attempt(lambda: extract_assignments(doc), [])
     result.deadlines = attempt(lambda: extract_deadlines(doc, result.assignments), [])
+    attempt(lambda: fill_timings(result.assignments, result.deadlines), None)
     result.scores = attempt(lambda: extract_scores(doc), [])
     result.people = attempt(lambda: extract_people(doc, result.assignments), [])
     result.references = attempt(lambda: extract_references(doc), [])

@@ -3,7 +3,7 @@ synthetic plans of other localities and layouts than the corpus."""
 from __future__ import annotations
 
 from extractors.assignments import extract_assignments
-from extractors.deadlines import extract_deadlines
+from extractors.deadlines import extract_deadlines, fill_timings
 from extractors.header import find_signature
 from extractors.references import extract_references
 from extractors.scores import extract_scores
@@ -229,3 +229,105 @@ def test_year_columns_are_results_before_the_plan_and_targets_from_it() -> None:
     ]])
     got = [(s.kind, s.index_code, s.value, s.unit, s.year, s.rank) for s in extract_scores(doc)]
     assert got == [("result", "SIPAS", 82.7, "%", 2025, 9), ("target", "SIPAS", 86.0, "%", 2026, None)]
+
+
+# --- third author's layouts (session 4) ----------------------------------------------------------
+
+def test_tasks_grouped_under_the_unit_that_carries_them() -> None:
+    """A province plan lists tasks per unit ("1. Sở X:" then "- …" items): one row per item, led by
+    the unit, support from "phối hợp với", index from the component the item names, timing from its
+    label or from the commitment it writes."""
+    doc = _doc([
+        "KẾ HOẠCH Cải thiện Chỉ số PCI tỉnh Lào Cai năm 2025",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "Nâng cao chỉ số.",
+        "II. NHIỆM VỤ CỤ THỂ CỦA CÁC CƠ QUAN, ĐƠN VỊ",
+        "1. Sở Tài chính:",
+        "- Chủ trì, phối hợp với Cục Thuế tỉnh rút ngắn thời gian đăng ký doanh nghiệp, cải thiện chỉ số "
+        "Gia nhập thị trường. Thời gian hoàn thành: trước ngày 30/9/2025.",
+        "- Phối hợp với Văn phòng UBND tỉnh tổ chức đối thoại doanh nghiệp, giảm Chi phí không chính thức.",
+        "- Chủ trì tổng hợp kết quả thực hiện Kế hoạch, hoàn thành trước ngày 15/12/2025.",
+        "2. Thanh tra tỉnh:",
+        "- Chủ trì kiểm tra công vụ, xử lý cán bộ gây phiền hà. Thời gian: định kỳ 6 tháng.",
+        "3. Các nhiệm vụ trọng tâm: rà soát thủ tục hành chính.",
+        "III. TỔ CHỨC THỰC HIỆN",
+        "Các sở triển khai.",
+    ])
+    rows = extract_assignments(doc)
+    assert [(r.section_no, r.index_code, r.lead_units) for r in rows] == [
+        ("II.1", "PCI.MARKET_ENTRY", ["Sở Tài chính"]),
+        ("II.1", "PCI.INFORMAL_COST", ["Sở Tài chính"]),
+        ("II.1", "PCI", ["Sở Tài chính"]),
+        ("II.2", "PCI", ["Thanh tra tỉnh"])]
+    assert rows[0].support_units == ["Cục Thuế tỉnh"] and rows[0].timing == "trước ngày 30/9/2025"
+    assert rows[1].support_units == ["Văn phòng UBND tỉnh"]
+    assert rows[3].timing == "định kỳ 6 tháng" and rows[3].recurring
+    # the commitment written in a task without a timing label becomes its timing (run.py fills it)
+    fill_timings(rows, extract_deadlines(doc, rows))
+    assert rows[2].timing == "hoàn thành trước ngày 15/12/2025"
+
+
+def test_family_group_heading_with_component_topics_and_acronyms() -> None:
+    """"1. Nhóm nhiệm vụ nâng cao Chỉ số CCHC" heads a family block; its items name their component
+    before a colon ("Cải cách TTHC:") and their lead after it, abbreviated ("VP HĐND-UBND")."""
+    doc = _doc([
+        "KẾ HOẠCH Nâng cao Chỉ số cải cách hành chính (PAR INDEX) huyện Mường Khương năm 2025",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "Nâng cao chỉ số.",
+        "II. NHIỆM VỤ, GIẢI PHÁP",
+        "1. Nhóm nhiệm vụ nâng cao Chỉ số CCHC",
+        "a) Cải cách TTHC: VP HĐND-UBND huyện chủ trì, phối hợp Phòng Tư pháp rà soát, công bố TTHC. "
+        "Thời gian: Quý 3/2025.",
+        "b) Cải cách chế độ công vụ: Phòng Nội vụ chủ trì, phối hợp với Thanh tra huyện kiểm tra kỷ luật.",
+        "III. TỔ CHỨC THỰC HIỆN",
+        "Các cơ quan triển khai.",
+    ])
+    rows = extract_assignments(doc)
+    assert [(r.section_no, r.index_code) for r in rows] == [
+        ("II.1.a", "PAR_INDEX.ADMIN_PROCEDURES"), ("II.1.b", "PAR_INDEX.CIVIL_SERVICE")]
+    assert rows[0].lead_units == ["Văn phòng HĐND và UBND"] and rows[0].support_units == ["Phòng Tư pháp"]
+    assert rows[0].timing == "Quý 3/2025"
+    assert rows[1].support_units == ["Thanh tra huyện"]
+
+
+def test_unnumbered_paragraphs_that_assign_and_a_support_ended_by_its_verb() -> None:
+    """Paragraphs whose subject is a unit leading a task are assignments even without numbering; a
+    support unit ends before its verb even when no verb list knows it ("đăng tải")."""
+    doc = _doc([
+        "KẾ HOẠCH Nâng cao Chỉ số DDCI huyện Bảo Thắng năm 2025",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "Nâng cao chỉ số.",
+        "II. NHIỆM VỤ, GIẢI PHÁP",
+        "Tăng cường tuyên truyền về Chỉ số DDCI; các cơ quan thực hiện các nhiệm vụ sau:",
+        "Phòng Văn hóa và Thông tin chủ trì, phối hợp với Trung tâm Văn hóa - Thông tin và Thể thao huyện "
+        "đăng tải đầy đủ quy hoạch, kế hoạch (chỉ số Tính minh bạch và tiếp cận thông tin); thời gian thực "
+        "hiện: hằng quý.",
+        "III. TỔ CHỨC THỰC HIỆN",
+        "Các cơ quan triển khai.",
+    ])
+    rows = extract_assignments(doc)
+    assert [(r.index_code, r.lead_units, r.support_units, r.timing) for r in rows] == [
+        ("DDCI.TRANSPARENCY", ["Phòng Văn hóa và Thông tin"], ["Trung tâm Văn hóa - Thông tin và Thể thao"],
+         "hằng quý")]
+
+
+def test_table_groups_per_index_with_restarting_numbers_and_partial_role_marks() -> None:
+    doc = _doc([
+        "KẾ HOẠCH Nâng cao Chỉ số PAPI, Chỉ số SIPAS phường Cốc Lếu năm 2025",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "Nâng cao chỉ số.",
+        "PHỤ LỤC",
+        "NHIỆM VỤ, GIẢI PHÁP",
+    ], tables=[[
+        ["STT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian"],
+        ["A", "CHỈ SỐ PAPI", "", "", ""],
+        ["1", "Tuyên truyền về Chỉ số PAPI", "Công chức Văn hóa - Xã hội", "", "Quý I/2025"],
+        ["2", "Đối thoại với nhân dân (Trách nhiệm giải trình với người dân)",
+         "Văn phòng; Công an phường (phối hợp)", "", "Hằng quý"],
+        ["B", "CHỈ SỐ SIPAS", "", "", ""],
+        ["1", "Lấy ý kiến đánh giá sự hài lòng", "Công chức Văn phòng - Thống kê", "", "Quý IV/2025"],
+    ]])
+    rows = extract_assignments(doc)
+    assert [(r.section_no.split("/")[-1], r.index_code) for r in rows] == [
+        ("A.1", "PAPI"), ("A.2", "PAPI.ACCOUNTABILITY"), ("B.1", "SIPAS")]
+    assert rows[1].lead_units == ["Văn phòng"] and rows[1].support_units == ["Công an xã"]
