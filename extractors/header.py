@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache, wraps
 from typing import TypeVar
 
-from normalizers.places import after_reform, key, resolve, successor_2025, unresolved_note
+from normalizers.places import after_reform, candidates, key, resolve, successor_2025, unresolved_note
 from normalizers.text import fold
 from pipeline.model import Block, PlanDoc
 from pipeline.resources import read_csv, read_toml, split_list
@@ -28,7 +28,7 @@ _YEAR = r"(?:19|20)\d{2}"
 _HEADING = re.compile(r"^(?:[IVX]+|\d+)\s*[.)/]\s*\S")
 _RULE = re.compile(r"^[-_=.*~ ]{3,}$")
 _APPENDIX = re.compile(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:số\s*)?[0-9IVX]+[a-z]?)?\s*[.:-]?\s*(?:$|[" + UP + r"]{2})")
-_NAME_WORD = f"[{UP}][{LOW}]*|[{UP}]+"
+_NAME_WORD = f"[{UP}](?:['’][{UP}])?[{LOW}]*|[{UP}]+(?:['’][{UP}]+)?"  # "H'Loan", "H'LOAN"
 _NAME = re.compile(rf"^(?:{_NAME_WORD})(?:\s+(?:{_NAME_WORD})){{1,4}}$")
 _T = TypeVar("_T")
 TITLE_MAX_LINES = 6
@@ -106,10 +106,10 @@ def lines_of(text: str, start: int = 0, end: int | None = None) -> list[Line]:
 
 
 def proper_case(name: str) -> str:
-    """'HỒNG PHONG' -> 'Hồng Phong'; mixed-case names keep their spelling."""
+    """'HỒNG PHONG' -> 'Hồng Phong', "H'LOAN MLÔ" -> "H'Loan Mlô"; mixed-case names keep their spelling."""
     words = name.split()
     if all(w.isupper() or not w.isalpha() for w in words):
-        return " ".join(w.capitalize() for w in words)
+        return " ".join(re.sub(r"[^\W\d_]+", lambda m: m.group().capitalize(), w) for w in words)
     return " ".join(w[:1].upper() + w[1:] for w in words)
 
 
@@ -207,9 +207,13 @@ def _title(doc: PlanDoc, type_line: Line) -> Field | None:
     return Field(text, parts[0].start, parts[-1].end)
 
 
-def _period(title: str) -> tuple[int, int] | None:
-    m = re.search(rf"({_YEAR})\s*(?:-|đến|tới)\s*(?:năm\s*)?({_YEAR})", title)
-    if m:
+def title_period(title: str) -> tuple[int, int] | None:
+    """(first, last) year a title covers: a range "2023 - 2025", "năm 2025 đến năm 2027", or years
+    joined as one scope "những tháng cuối năm 2025 và năm 2026"; else the latest year it names ("Khắc
+    phục hạn chế năm 2024 và thực hiện … năm 2025": a plan looks ahead)."""
+    joins = "|".join(re.escape(j) for j in _vocab()["period"]["year_joins"])
+    m = re.search(rf"({_YEAR})\s*(?:{joins})\s*(?:năm\s*)?({_YEAR})(?!\d)", title, flags=re.I)
+    if m and int(m.group(2)) >= int(m.group(1)):
         return int(m.group(1)), int(m.group(2))
     years = [int(y) for y in re.findall(rf"\bnăm\s+({_YEAR})\b", title, flags=re.I)]
     years = years or [int(y) for y in re.findall(rf"\b({_YEAR})\b", title)]
@@ -274,9 +278,26 @@ def header_units(doc: PlanDoc, span: tuple[int, int]) -> list[UnitMention]:
                 break
             keep.append(w)
         if keep:
-            words = " ".join(keep)
-            found.append(UnitMention(m.group(1).lower(), proper_case(words), m.start(), m.start(2) + len(words)))
+            ltype, words = m.group(1).lower(), " ".join(keep)
+            end = m.start(2) + len(words)
+            if len(keep) == len(m.group(2).split()) and (wrapped := _wrapped_name(doc.text, ltype, words, end, stops)):
+                words, end = wrapped
+            found.append(UnitMention(ltype, proper_case(words), m.start(), end))
     return found
+
+
+def _wrapped_name(text: str, ltype: str, name: str, end: int, stops: set[str]) -> tuple[str, int] | None:
+    """A name the narrow header column wrapped ("HUYỆN KRÔNG / NĂNG"): (joined name, its end) when
+    the next line is one or two upper-case words and only the joined name is a place the gazetteer
+    knows."""
+    m = re.compile(rf"[ \t]*\n[ \t]*([{UP}]+(?:[ \t]+[{UP}]+)?)[ \t]*(?=\n|$)").match(text, end)
+    types = {fold(t) for t in _vocab()["locality_types"]}
+    if not m or any(w in stops for w in m.group(1).split()) or fold(m.group(1)) in types:
+        return None
+    joined = f"{name} {' '.join(m.group(1).split())}"
+    if candidates(ltype, proper_case(name)) or not candidates(ltype, proper_case(joined)):
+        return None
+    return joined, m.end(1)
 
 
 def body_units(text: str, start: int = 0, end: int | None = None, named_only: bool = True,
@@ -456,6 +477,8 @@ def find_signature(doc: PlanDoc) -> Signature | None:
             head, title = _split_title(line.text)
             if title is None or (head and not head.isupper()) or not line.text.isupper():
                 continue
+            if best and best.name is None and best.title is None:  # "KT. CHỦ TỊCH", then recipients
+                authority = best.authority  # a two-column PDF may interleave them before "PHÓ CHỦ TỊCH"
         name_from = i + 1
         if authority and title is None:
             if i + 1 >= len(lines) or authority_re.search(lines[i + 1].text):
@@ -548,7 +571,7 @@ def _extract_header(doc: PlanDoc) -> dict[str, Field]:
         title = _title(doc, type_line)
     if title:
         out["title"] = title
-        period = _period(str(title.value))
+        period = title_period(str(title.value))
         if period:
             out["period_start_year"] = Field(period[0], title.start, title.end)
             out["period_end_year"] = Field(period[1], title.start, title.end)

@@ -1,5 +1,7 @@
 """People: the signer, the leaders in charge of each index ("Lãnh đạo phụ trách: Đồng chí X, Phó
-Chủ tịch UBND xã") and other officials named with an honorific ("đồng chí X", "ông X").
+Chủ tịch UBND xã", or a table's "Lãnh đạo phụ trách" column) and other officials named with an
+honorific ("đồng chí X", "ông X", "Đồng chí Phó Chủ tịch UBND tỉnh X") or in a table's officer column
+("Công chức phụ trách").
 
 Spelling variants of one person (tone or vowel-mark typos of the same name: Huấn/Huân) are merged
 into one row: the signature spelling wins, else the most frequent one. Names that differ only in
@@ -14,14 +16,16 @@ from functools import lru_cache
 
 from extractors.header import LOW, UP, Field, clean, extract_header, find_signature, proper_case
 from normalizers.text import fold
-from pipeline.model import PlanDoc
+from pipeline.model import Block, Cell, PlanDoc
 from pipeline.resources import read_toml
 from pipeline.rows import AssignmentRow, PersonRow
 
 ROLE_ORDER = ("signer", "leader", "other")
 TITLE_MAX_WORDS = 10
-_WORD = f"[{UP}][{LOW}]*"
+DASHED_NAME_WORDS = 2  # "Văn hóa - Xã hội", "Tài chính - Kế hoạch": the part after a dash in a title
+_WORD = f"[{UP}](?:['’][{UP}])?[{LOW}]*"  # "H'Loan": Ê Đê given names carry an apostrophe
 _NAME = f"{_WORD}(?:[ \\t]+{_WORD}){{1,4}}"
+_NAME_LEN = (3, 4, 2)  # preferred lengths of a name cut from a longer capitalised run
 
 
 @dataclass
@@ -49,23 +53,49 @@ def _trim_name(name: str) -> str | None:
     return " ".join(words) if 2 <= len(words) <= 4 else None
 
 
+@lru_cache(maxsize=1)
+def _titles() -> tuple[str, ...]:
+    """Posts a title starts with, longest first: the signature titles and posts like "Công chức"."""
+    vocab = _vocab()
+    return tuple(sorted(vocab["signature"]["titles"] + vocab["people"]["post_titles"], key=len, reverse=True))
+
+
 def _core_title(title: str | None) -> str | None:
     """'Phó Chủ tịch UBND xã' -> 'Phó Chủ tịch' (the post, without the body)."""
     if not title:
         return None
-    for t in sorted(_vocab()["signature"]["titles"], key=len, reverse=True):
+    for t in _titles():
         if fold(title).startswith(fold(t)):
             return t
     return None
 
 
-def _title_after(text: str, pos: int) -> str | None:
-    """", Phó Chủ tịch UBND xã" right after a name."""
-    m = re.compile(r"\s*[,-]\s*([^,;.\n]{3,80})").match(text, pos)
+@lru_cache(maxsize=1)
+def _title_end() -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in sorted(_vocab()["people"]["title_end_words"], key=len, reverse=True))
+    return re.compile(rf"\s+(?:{words})(?!\w)")
+
+
+def _cut_title(title: str) -> str:
+    """A title without a run-in list item or the predicate that follows it: "Phó Chủ tịch UBND xã
+    trực tiếp chỉ đạo" -> "Phó Chủ tịch UBND xã"."""
+    title = re.split(r"\s+(?:[a-zđ]|\d{1,2})\)\s|\s+[+*]\s|\s*\(", title)[0]
+    parts = re.split(r"\s+-\s+", title)
+    title = parts[0]
+    for part in parts[1:]:  # "Công chức Văn hóa - Xã hội" goes on; "… xã - tổ chức …" is a list item
+        if len(part.split()) > DASHED_NAME_WORDS or _honored().match(part):
+            break
+        title = f"{title} - {part}"
+    title = _title_end().split(title, maxsplit=1)[0]
+    return " ".join(clean(title).split()[:TITLE_MAX_WORDS])
+
+
+def _title_after(text: str, pos: int, end: int | None = None) -> str | None:
+    """", Phó Chủ tịch UBND xã" right after a name (within a table cell: not past its "|")."""
+    m = re.compile(r"\s*[,-]\s*([^,;.\n|]{3,80})").match(text, pos, len(text) if end is None else end)
     if not m or not _core_title(m.group(1)):
         return None
-    title = re.split(r"\s+(?:[a-zđ]|\d{1,2})\)\s|\s+[-+*]\s|\s*\(", m.group(1))[0]  # a run-in list item
-    return " ".join(clean(title).split()[:TITLE_MAX_WORDS])
+    return _cut_title(m.group(1))
 
 
 def _signer(doc: PlanDoc, header: dict[str, Field]) -> _Mention | None:
@@ -124,20 +154,153 @@ def _leaders(doc: PlanDoc, family_hint: str | None) -> list[_Mention]:
     return out
 
 
-def _others(doc: PlanDoc, taken: list[_Mention]) -> list[_Mention]:
+def _header_cells(table: Block) -> list[str]:
+    """Folded heading of each column (the first row)."""
+    return [fold(c.text) for c in (table.rows or [[]])[0]]
+
+
+def _column_role(head: str) -> str | None:
+    """"leader" for a "Lãnh đạo phụ trách" column, "other" for a "Công chức phụ trách" one."""
     people = _vocab()["people"]
-    honor = "|".join(re.escape(h) for h in people["honorifics"])
-    first = "".join(sorted({re.escape(h[0]) for h in people["honorifics"]}))  # a quick first test
-    pattern = re.compile(rf"(?=[{first}])(?<!\w)(?:{honor})\s+({_NAME})")
+    if any(head.startswith(fold(label)) for label in people["leader_labels"]):
+        return "leader"
+    if any(head.startswith(fold(label)) for label in people["officer_columns"]):
+        return "other"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _item_columns() -> re.Pattern[str]:
+    """Headings of the column that names a row's index ("Chỉ số nội dung", "Nội dung")."""
+    return re.compile("|".join(read_toml("table_columns.toml")["patterns"]["item"]))
+
+
+def _row_index(row: list[Cell], heads: list[str], family_hint: str | None) -> str | None:
+    from normalizers.indices import match_index
+
+    for cell, head in zip(row, heads, strict=False):
+        if _item_columns().search(head) and (found := match_index(clean(cell.text), family_hint)):
+            return found.code
+    return None
+
+
+def _cell_people(doc: PlanDoc, cell: Cell, role: str, index_code: str | None) -> list[_Mention]:
+    """The people of a person column's cell: "Đồng chí X - Phó Chủ tịch UBND xã", "X, Công chức
+    Văn phòng" or "Phó Chủ tịch UBND xã - đồng chí X"; the column says it is a name, so no family
+    name is required."""
+    found = [(m.start(), m.start(1), m.group(1)) for m in _honored().finditer(doc.text, cell.start, cell.end)]
+    if not found:
+        at = cell.start + len(doc.text[cell.start:cell.end]) - len(doc.text[cell.start:cell.end].lstrip())
+        bare = re.compile(_NAME).match(doc.text, at, cell.end)
+        found = [(at, at, bare.group())] if bare else []
     out = []
-    for m in pattern.finditer(doc.text):
-        name = _trim_name(m.group(1))
-        if not name or name.split()[0] not in people["family_names"]:
+    for mention_start, start, raw in found:
+        name = _trim_name(raw)
+        if not name:
             continue
-        if any(t.start <= m.start(1) < t.end for t in taken):
+        end = start + len(name)
+        before = clean(doc.text[cell.start:mention_start]).strip(" ,:-")
+        title = _title_after(doc.text, end, cell.end) or (_cut_title(before) if _core_title(before) else None)
+        out.append(_Mention(name, start, end, role, title, index_code if role == "leader" else None))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _honored() -> re.Pattern[str]:
+    """An honorific and the name after it: "Đồng chí Vũ Thị Thanh Hương"."""
+    honor = "|".join(re.escape(h) for h in _vocab()["people"]["honorifics"])
+    return re.compile(rf"(?<!\w)(?:{honor})\s+({_NAME})")
+
+
+def _table_people(doc: PlanDoc, family_hint: str | None) -> list[_Mention]:
+    """People of tables with a "Lãnh đạo phụ trách" / "Công chức phụ trách" column; a leader takes
+    the index of its row."""
+    out: list[_Mention] = []
+    for table in doc.tables():
+        heads = _header_cells(table)
+        roles = {i: r for i, h in enumerate(heads) if (r := _column_role(h))}
+        if not roles:
             continue
-        end = m.start(1) + len(name)
-        out.append(_Mention(name, m.start(1), end, "other", _title_after(doc.text, end)))
+        for row in (table.rows or [])[1:]:
+            index_code = _row_index(row, heads, family_hint) if "leader" in roles.values() else None
+            for col, role in roles.items():
+                if col < len(row) and row[col].end > row[col].start:
+                    out += _cell_people(doc, row[col], role, index_code)
+    return out
+
+
+def _split_run(run: list[str], after_body: bool) -> int | None:
+    """Where the name starts in a capitalised run after a title ("Hà Tĩnh Trần Minh Đức"): at a
+    family name, the preferred name lengths first; the whole run when none starts one and the run
+    follows the title's body ("UBND tỉnh", "xã")."""
+    families = _vocab()["people"]["family_names"]
+    for length in _NAME_LEN:
+        i = len(run) - length
+        if i >= 0 and run[i] in families:
+            return i
+    return 0 if after_body and 2 <= len(run) <= 4 else None
+
+
+@lru_cache(maxsize=1)
+def _spot_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(an honorific, a title, a name, a capitalised run, the end of a title's body: "UBND tỉnh", "xã")."""
+    honorifics = _vocab()["people"]["honorifics"]
+    honor = "|".join(re.escape(h) for h in honorifics)
+    first = "".join(sorted({re.escape(h[0]) for h in honorifics}))  # a quick first test
+    titles = "|".join(re.escape(t) for t in _titles())
+    localities = "|".join(re.escape(t) for t in _vocab()["locality_types"])
+    return (re.compile(rf"(?=[{first}])(?<!\w)(?:{honor})\s+"),
+            re.compile(rf"(?:{titles})(?!\w)"),
+            re.compile(_NAME),
+            re.compile(rf"(?<!\S){_WORD}(?:[ \t]+{_WORD})*(?!\w)"),
+            re.compile(rf"(?:^|\s)(?:{localities}|[{UP}]{{2,}})\s*$"))
+
+
+def _honorific_ends(text: str) -> list[int]:
+    """Where the words after each honorific ("Đồng chí ", "ông ") start; one scan for all readers."""
+    return [m.end() for m in _spot_patterns()[0].finditer(text)]
+
+
+def _titled(doc: PlanDoc, taken: list[_Mention], spots: list[int]) -> list[_Mention]:
+    """"Đồng chí Phó Chủ tịch UBND tỉnh Trần Minh Đức": an honorific, the title, then the name: the
+    first capitalised run of the clause (before any predicate) that holds a name."""
+    _, title_re, _, runs, body_end = _spot_patterns()
+    out = []
+    for at_title in spots:
+        m = title_re.match(doc.text, at_title)
+        if not m:
+            continue
+        clause = re.split(r"[,;.:()|\n]", doc.text[m.end():m.end() + 120], maxsplit=1)[0]
+        clause = _title_end().split(clause, maxsplit=1)[0]
+        for run in runs.finditer(clause):
+            words = run.group().split()
+            at = _split_run(words, bool(body_end.search(doc.text[at_title:m.end() + run.start()])))
+            name = _trim_name(" ".join(words[at:])) if at is not None else None
+            if at is None or name != " ".join(words[at:]):
+                continue
+            start = m.end() + run.start() + len(" ".join(words[:at])) + (1 if at else 0)
+            if not any(t.start <= start < t.end for t in taken):
+                title = _cut_title(doc.text[at_title:start].strip()) or None
+                out.append(_Mention(name, start, start + len(name), "other", title))
+            break
+    return out
+
+
+def _others(doc: PlanDoc, taken: list[_Mention], spots: list[int]) -> list[_Mention]:
+    """"ông X", "đồng chí X, Phó Chủ tịch UBND xã": a name after an honorific starts with a family
+    name, unless a title follows it."""
+    families = _vocab()["people"]["family_names"]
+    name_re = _spot_patterns()[2]
+    out = []
+    for start in spots:
+        m = name_re.match(doc.text, start)
+        name = _trim_name(m.group()) if m else None
+        if not name or any(t.start <= start < t.end for t in taken):
+            continue
+        end = start + len(name)
+        title = _title_after(doc.text, end)
+        if name.split()[0] in families or title:
+            out.append(_Mention(name, start, end, "other", title))
     return out
 
 
@@ -182,7 +345,10 @@ def extract_people(doc: PlanDoc, assignments: list[AssignmentRow]) -> list[Perso
     if signer:
         mentions.append(signer)
     mentions += _leaders(doc, hint)
-    mentions += _others(doc, mentions)
+    mentions += _table_people(doc, hint)
+    spots = _honorific_ends(doc.text)
+    mentions += _titled(doc, mentions, spots)
+    mentions += _others(doc, mentions, spots)
     for m in mentions:
         m.name = proper_case(m.name)
     return _merge(mentions)

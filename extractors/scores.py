@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from extractors.header import title_period
 from normalizers.indices import IndexMatch, detect_families, match_index
 from normalizers.numbers import parse_number
 from normalizers.text import fold_same_length
@@ -63,6 +64,7 @@ class _Phrases:
     bare_min_score: float
     separator: re.Pattern[str]
     index_start: re.Pattern[str]
+    scale_note: re.Pattern[str]
     heading: re.Pattern[str]
     top_heading: re.Pattern[str]
     target: re.Pattern[str]
@@ -89,7 +91,6 @@ def _phrases() -> _Phrases:
                     percent_families=frozenset(spec["percent_families"]))
 
 
-_YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:\s*-\s*((?:19|20)\d\d))?(?!\d)")
 _TITLE_WORD = re.compile(r"^\W*ke hoach\W*$")
 _TITLE_END = re.compile(r"^\W*(?:can cu|thuc hien (?:ke hoach|nghi quyet|quyet dinh|chi thi|cong van|van ban)"
                         r"|[ivx]+[.)]\s)")
@@ -112,14 +113,11 @@ def plan_title(doc: PlanDoc) -> str:
 
 def plan_years(doc: PlanDoc) -> tuple[int | None, int | None]:
     """(first, last) year the plan covers, read from its title ("… năm 2023", "giai đoạn
-    2023 - 2025"), else from the issue-date line; (None, None) when neither says."""
-    title = plan_title(doc)
-    for m in _YEAR_IN_TITLE.finditer(title):
-        if m.group(2) and int(m.group(2)) >= int(m.group(1)):
-            return int(m.group(1)), int(m.group(2))
-    years = [int(m.group(1)) for m in _YEAR_IN_TITLE.finditer(title)]
-    if years:  # "Khắc phục hạn chế năm 2024 và thực hiện … năm 2025": a plan looks ahead
-        return max(years), max(years)
+    2023 - 2025", "những tháng cuối năm 2025 và năm 2026"), else from the issue-date line; (None, None)
+    when neither says."""
+    period = title_period(plan_title(doc))  # the header's reading of the title's years
+    if period:
+        return period
     for line in fold_same_length(doc.text[:2000]).split("\n")[:15]:
         if d := _DATE_LINE.search(line):
             return int(d.group(1)), int(d.group(1))
@@ -288,7 +286,8 @@ def _pieces(text: str, key: str, a: int, b: int) -> list[tuple[int, int, re.Matc
 class _Extractor:
     def __init__(self, doc: PlanDoc):
         self.text = doc.text
-        self.key = fold_same_length(doc.text)
+        # a scale's maximum "(tối đa 13 điểm)" is no goal: blanked (same length) before any cue is read
+        self.key = _phrases().scale_note.sub(lambda m: " " * len(m.group()), fold_same_length(doc.text))
         self.hint = plan_family(doc)
         first, last = plan_years(doc)
         self.first_year = first
@@ -417,7 +416,7 @@ class _Extractor:
         index = carry
         for pa, pb, anchor in pieces:
             prefix, prefix_key = self.text[pa:anchor.start()], self.key[pa:anchor.start()]
-            if p.any_index.search(prefix_key):
+            if p.any_index.search(prefix_key, prefix_key.rfind(":") + 1):  # "các chỉ số …: chỉ số A đạt 7"
                 continue
             index = (_named_index(prefix, prefix_key, hint) or _total_index(prefix_key, prefix, hint)
                      or _named_index(prefix, prefix_key, hint, bare=True) or index)

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from normalizers.text import fold
+from normalizers.text import fold, fold_same_length
 from pipeline.resources import read_csv, read_toml, split_list
 
 ABBR_FUZZY = 85.0  # typo'd abbreviations: VHXXH -> VHXH, LĐTBOXH -> LĐTBXH
@@ -230,7 +230,16 @@ def _same_level(text: str, unit: Unit) -> bool:
 
 
 def _expand(forms: list[str], abbreviations: dict[str, str]) -> str | None:
-    keys = {_abbr_key(k): v for k, v in abbreviations.items()}
+    """The plan's expansion of a phrase: a short name it defined ("Văn phòng" for "Văn phòng HĐND
+    và UBND xã") must be the whole phrase (a parenthesis aside: "Văn phòng UBND tỉnh" is another
+    unit); an acronym may be any form of it, or a typo of one."""
+    words = {_name_key(k): v for k, v in abbreviations.items() if not _ABBR_TOKEN.match(k)}
+    if words and forms:
+        whole = {_name_key(forms[0]), _name_key(re.sub(r"\([^()]*\)", " ", forms[0]))}  # "(phối hợp)" aside
+        hit = next((words[k] for k in whole if k in words), None)
+        if hit:
+            return hit
+    keys = {_abbr_key(k): v for k, v in abbreviations.items() if _ABBR_TOKEN.match(k)}
     for form in forms:
         if not _looks_abbreviated(form):
             continue
@@ -343,27 +352,57 @@ def _split_units(text: str, level: str | None) -> tuple[str, ...]:
 _ABBR_PAREN = re.compile(r"\(([^()]{1,60})\)")
 _ABBR_TOKEN = re.compile(r"^[A-ZĐ][A-ZĐ0-9&\-. ]{0,14}[A-ZĐ0-9]$")
 _CONNECTORS = {"va", "&", "-", "cac"}
+_QUOTES = "\"'“”‘’«» :"
+SHORT_NAME_WORDS = 4  # "(gọi tắt là Văn phòng)": a short name is a few words
+LONG_FORM_WORDS = 16
 
 
 def plan_abbreviations(text: str) -> dict[str, str]:
     """Abbreviations a plan defines: 'Văn phòng - Thống kê (VPTK)' -> {'VPTK': 'Văn phòng - Thống
-    kê'}. The long form is the shortest run of preceding words whose initials spell the
-    abbreviation (connectors like 'và' may be skipped)."""
+    kê'}: the long form is the shortest run of preceding words whose initials spell the
+    abbreviation (connectors like 'và' may be skipped). A short name introduced as such, 'Văn phòng
+    HĐND và UBND xã (gọi tắt là Văn phòng)', is defined too: its long form is the preceding phrase
+    from the short name's first words on ({'Văn phòng': 'Văn phòng HĐND và UBND xã'})."""
     intro = _patterns()["abbr_intro"]
     found: dict[str, str] = {}
     for m in _ABBR_PAREN.finditer(text):
         inner = m.group(1).strip()
-        folded = fold(inner)
-        im = intro.match(folded)
-        abbr = inner[im.end():].strip() if im else inner
-        if not _ABBR_TOKEN.match(abbr) or abbr in found:
+        im = intro.match(fold_same_length(inner))  # offsets map onto `inner`
+        abbr = inner[im.end():].strip(_QUOTES) if im else inner
+        if abbr in found:
             continue
         before = text[max(0, m.start() - 200): m.start()]
         before = re.split(r"[\n;:,.()\"“”]", before)[-1]
-        long_form = _long_form(before, _abbr_key(abbr))
+        if _ABBR_TOKEN.match(abbr):
+            long_form = _long_form(before, _abbr_key(abbr))
+        elif im:
+            long_form = _named_long_form(before, abbr)
+        else:
+            continue
         if long_form:
             found[abbr] = long_form
     return found
+
+
+def _named_long_form(before: str, short: str) -> str | None:
+    """'… giao Văn phòng HĐND và UBND xã' + 'Văn phòng' -> 'Văn phòng HĐND và UBND xã': the words
+    from the first place the short name's words start the phrase; a short name ending in initials
+    ('Phòng VHXH') needs the rest of the phrase to spell them ('Phòng Văn hóa - Xã hội'). None when
+    the phrase does not start so."""
+    parts = short.split()
+    if not parts or len(parts) > SHORT_NAME_WORDS or not short[:1].isupper():
+        return None
+    initials = parts.pop() if len(parts) > 1 and _ABBR_TOKEN.match(parts[-1]) else None
+    head = [fold(w) for w in parts]
+    words = before.split()
+    for i in range(len(words) - len(head)):
+        if [fold(w) for w in words[i:i + len(head)]] != head:
+            continue
+        run, rest = words[i:], " ".join(words[i + len(head):])
+        if len(run) > LONG_FORM_WORDS or (initials and _long_form(rest, _abbr_key(initials)) != rest):
+            return None
+        return " ".join(run)
+    return None
 
 
 def _long_form(before: str, letters: str) -> str | None:

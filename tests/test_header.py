@@ -212,3 +212,71 @@ Sau khi UBND huyện Lục Nam ban hành Kế hoạch số 5/KH-UBND, UBND thị
 """))
     assert (v["issuer"], v["district"], v["province"]) == ("UBND thị trấn Đồi Ngô", "Lục Nam", "Bắc Giang")
     assert v["admin_code"] == resolve("thị trấn", "Đồi Ngô").code
+
+
+def test_wrapped_header_name_years_joined_by_va_and_apostrophe_names() -> None:
+    """A narrow header column wraps the district's name (joined when the joined name is a place the
+    gazetteer knows and the cut one is not); a title "những tháng cuối năm 2025 và năm 2026" covers
+    both years; an Ê Đê signer keeps the capital after the apostrophe."""
+    doc = _doc("""
+ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+HUYỆN KRÔNG
+BÚK
+Số: 12/KH-UBND
+Độc lập - Tự do - Hạnh phúc
+Krông Búk, ngày 14 tháng 11 năm 2025
+KẾ HOẠCH
+Nâng cao Chỉ số PAPI những tháng cuối năm 2025 và năm 2026
+Căn cứ Kế hoạch số 1/KH-UBND của UBND tỉnh Đắk Lắk;
+I. MỤC ĐÍCH
+TM. ỦY BAN NHÂN DÂN
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+H'LOAN MLÔ
+""")
+    v = _values(doc)
+    assert (v["issuer"], v["locality"], v["province"]) == ("UBND huyện Krông Búk", "Krông Búk", "Đắk Lắk")
+    issuer = extract_header(doc)["issuer"]
+    assert doc.text[issuer.start:issuer.end] == "HUYỆN KRÔNG\nBÚK"  # the evidence spans the wrap
+    assert (v["period_start_year"], v["period_end_year"]) == (2025, 2026)
+    assert v["signer_name"] == "H'Loan Mlô"
+
+
+@pytest.mark.parametrize(("title", "period"), [
+    ("Nâng cao Chỉ số PAPI những tháng cuối năm 2025 và năm 2026", (2025, 2026)),
+    ("Cải thiện Chỉ số PCI năm 2024 và 2025", (2024, 2025)),
+    ("Khắc phục các hạn chế năm 2024 và thực hiện đánh giá DDCI năm 2025", (2025, 2025)),  # looks ahead
+    ("Nâng cao Chỉ số DDCI năm 2024 và những năm tiếp theo", (2024, 2024)),
+    ("Nâng cao các chỉ số giai đoạn 2023 - 2025", (2023, 2025)),
+    ("Nâng cao các chỉ số từ năm 2024 đến năm 2026", (2024, 2026)),
+])
+def test_title_period(title: str, period: tuple[int, int]) -> None:
+    from extractors.header import title_period
+
+    assert title_period(title) == period
+
+
+def test_authority_line_interleaved_with_recipients() -> None:
+    """A two-column signature block read from a PDF: "KT. CHỦ TỊCH" lands among the recipients, the
+    signer's title and name after them; the authority still belongs to that signer."""
+    doc = _doc("""
+KẾ HOẠCH
+Cải thiện Chỉ số DDCI xã Phước Sơn năm 2024
+I. MỤC ĐÍCH
+Thực hiện./.
+Nơi nhận:
+KT. CHỦ TỊCH
+- UBND huyện Tuy Phước (b/c);
+- Phòng Tài chính - Kế hoạch huyện;
+- TT Đảng ủy, HĐND xã;
+- CT, PCT UBND xã;
+- UBMTTQVN xã và các đoàn thể;
+- Các công chức liên quan;
+- Trưởng các thôn;
+- Lưu: VT.
+PHÓ CHỦ TỊCH
+Huỳnh Văn Lộc
+""")
+    v = _values(doc)
+    assert (v["signer_name"], v["signer_title"], v["signing_authority"]) == (
+        "Huỳnh Văn Lộc", "Phó Chủ tịch", "KT. Chủ tịch")

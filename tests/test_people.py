@@ -96,3 +96,63 @@ LÊ THỊ MAI
     mai = people["Lê Thị Mai"]
     assert (mai.roles, mai.title, mai.index_codes) == (["signer", "leader"], "Phó Chủ tịch UBND phường",
                                                        ["DDCI.BUSINESS_SUPPORT"])
+
+
+def _table_plan(lines: list[str], table: list[list[str]], tail: list[str]):
+    from pipeline.assemble import assemble
+    from pipeline.model import Block, Cell
+    from pipeline.segment import segment
+
+    blocks = [Block("paragraph", ln) for ln in lines]
+    blocks.append(Block("table", rows=[[Cell(c) for c in r] for r in table]))
+    blocks += [Block("paragraph", ln) for ln in tail]
+    return segment(assemble(PlanDoc("t", "t.txt", "t.txt", "0" * 64, "txt", blocks)))
+
+
+def test_people_of_leader_and_officer_columns() -> None:
+    # a body table with "Lãnh đạo phụ trách" and "Công chức phụ trách" columns (a 2025 commune plan)
+    doc = _table_plan(
+        ["KẾ HOẠCH", "Nâng cao Chỉ số PAPI phường Đông Ngàn năm 2026", "I. PHÂN CÔNG"],
+        [["TT", "Chỉ số nội dung", "Cơ quan chủ trì", "Lãnh đạo phụ trách", "Công chức phụ trách"],
+         ["1", "Công khai, minh bạch", "Phòng Kinh tế", "Đồng chí Lò Văn Pấng - Phó Chủ tịch UBND phường",
+          "Quàng Thị Dịu - Công chức Phòng Văn hóa - Xã hội"],
+         ["2", "Quản trị môi trường", "Phòng Kinh tế", "Phó Chủ tịch UBND phường - đồng chí Lò Văn Pấng",
+          "Đồng chí Y Blim Niê, Công chức Phòng Kinh tế | x"],
+         ["3", "Quản trị điện tử", "Văn phòng", "Đ/c Trịnh Quốc Toàn - Chủ tịch UBND phường", ""]],
+        ["Thực hiện./.", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Trịnh Quốc Toàn"])
+    people = _people(doc)
+    assert set(people) == {"Lò Văn Pấng", "Quàng Thị Dịu", "Y Blim Niê", "Trịnh Quốc Toàn"}
+    pang = people["Lò Văn Pấng"]
+    assert (pang.roles, pang.title) == (["leader"], "Phó Chủ tịch UBND phường")
+    assert pang.index_codes == ["PAPI.TRANSPARENCY", "PAPI.ENVIRONMENT"]
+    # officers keep their post as written (a dashed unit name is part of it), no family name needed
+    assert (people["Quàng Thị Dịu"].roles, people["Quàng Thị Dịu"].title) == (
+        ["other"], "Công chức Phòng Văn hóa - Xã hội")
+    assert (people["Y Blim Niê"].roles, people["Y Blim Niê"].title) == (["other"], "Công chức Phòng Kinh tế")
+    toan = people["Trịnh Quốc Toàn"]
+    assert (toan.roles, toan.title, toan.index_codes) == (["signer", "leader"], "Chủ tịch UBND phường",
+                                                          ["PAPI.E_GOVERNANCE"])
+
+
+def test_names_without_a_kinh_family_name_and_title_first() -> None:
+    people = _people(text_plan("""
+KẾ HOẠCH
+Nâng cao Chỉ số DDCI huyện Ea Súp năm 2024
+IV. TỔ CHỨC THỰC HIỆN
+1. Giao đồng chí H'Hen Niê, Phó Chủ tịch UBND huyện trực tiếp chỉ đạo, theo dõi việc thực hiện.
+2. Đồng chí Phó Chủ tịch UBND tỉnh Đắk Lắk Nguyễn Thị Hồng Nhung đôn đốc các cơ quan.
+3. Đồng chí Chủ tịch UBND huyện Ksor Y Phước chủ trì.
+4. Mời ông Chủ tịch Hội Nông dân dự họp; ông Vương Tiến, Trưởng Công an huyện, phối hợp.
+5. Đồng chí Phó Chủ tịch UBND huyện chỉ đạo Phòng Văn hóa Hà Nội thực hiện.
+Thực hiện./.
+TM. ỦY BAN NHÂN DÂN
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+H'LOAN MLÔ
+"""))
+    assert set(people) == {"H'Hen Niê", "Nguyễn Thị Hồng Nhung", "Ksor Y Phước", "Vương Tiến", "H'Loan Mlô"}
+    assert (people["H'Hen Niê"].roles, people["H'Hen Niê"].title) == (["other"], "Phó Chủ tịch UBND huyện")
+    assert people["Nguyễn Thị Hồng Nhung"].title == "Phó Chủ tịch UBND tỉnh Đắk Lắk"
+    assert people["Ksor Y Phước"].title == "Chủ tịch UBND huyện"
+    assert people["Vương Tiến"].title is None  # "Trưởng" alone is not a listed post
+    assert people["H'Loan Mlô"].roles == ["signer"]

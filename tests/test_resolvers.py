@@ -107,6 +107,26 @@ def test_plan_abbreviations_win() -> None:
     assert canonical_unit("Công chức TPHT", "commune", abbrs) == "Công chức Tư pháp - Hộ tịch"
 
 
+def test_plan_short_names_introduced_as_such() -> None:
+    # "(gọi tắt là X)" may name a unit by its first words, not only by initials
+    text = ("3. Trong Kế hoạch này, Văn phòng HĐND và UBND phường (gọi tắt là Văn phòng); Trung tâm Phục vụ "
+            "hành chính công phường (sau đây được gọi tắt là “Trung tâm”); Phòng Văn hóa - Xã hội (viết tắt là "
+            "Phòng VHXH); Ban Chỉ đạo (sau đây viết tắt là BCĐ). Công an phường (Văn phòng) phối hợp.")
+    abbrs = plan_abbreviations(text)
+    assert abbrs == {"Văn phòng": "Văn phòng HĐND và UBND phường",
+                     "Trung tâm": "Trung tâm Phục vụ hành chính công phường",
+                     "Phòng VHXH": "Phòng Văn hóa - Xã hội", "BCĐ": "Ban Chỉ đạo"}
+    assert canonical_unit("Văn phòng", "commune", abbrs) == "Văn phòng HĐND và UBND"
+    assert canonical_unit("Văn phòng (phối hợp)", "commune", abbrs) == "Văn phòng HĐND và UBND"
+    assert canonical_unit("Trung tâm", "commune", abbrs) == "Trung tâm Phục vụ hành chính công phường"
+    assert canonical_unit("Phòng VHXH", "commune", abbrs) == "Phòng Văn hóa - Xã hội"
+    # a longer phrase that only starts with the short name is another unit
+    assert canonical_unit("Văn phòng UBND tỉnh", "commune", abbrs) == "Văn phòng UBND tỉnh"
+    assert canonical_unit("Trung tâm Y tế huyện", "commune", abbrs) != "Trung tâm Phục vụ hành chính công phường"
+    # without the intro a parenthesis is no definition; a short name must start the long form
+    assert plan_abbreviations("Công an xã (Văn phòng) và Tổ công tác (gọi tắt là Ban)") == {}
+
+
 @pytest.mark.parametrize(("text", "items"), [
     ("Văn phòng – thống kê; Văn hóa – xã hội", ["Văn phòng - thống kê", "Văn hóa - xã hội"]),
     ("Các công chức Văn hóa - xã hội, Tư pháp - hộ tịch, Tài chính - kế toán",

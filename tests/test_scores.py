@@ -246,3 +246,31 @@ def test_tables_without_score_columns_yield_nothing():
                      ["1", "Tính minh bạch: công khai 10 thủ tục", "Văn phòng", "2024"]],
                     "KẾ HOẠCH\nCải thiện chỉ số DDCI năm 2024")
     assert extract_scores(doc) == []
+
+
+def test_scale_maximum_is_no_target_and_a_colon_ends_a_lead_about_all_components():
+    doc = synthetic("""KẾ HOẠCH
+Cải thiện Chỉ số cải cách hành chính (PAR INDEX) huyện Tiên Yên năm 2024
+II. KẾT QUẢ NĂM 2023
+Năm 2023, Chỉ số CCHC của huyện đạt 84,07%, xếp thứ 8/13. Tiêu chí Cải cách thủ tục hành chính đạt 10,75 \
+điểm (tối đa 13 điểm); tiêu chí Cải cách tài chính công đạt 5,2 điểm (điểm tối đa: 6).
+III. MỤC TIÊU
+1. Cải thiện các chỉ số thành phần giảm điểm: chỉ số Cải cách thủ tục hành chính đạt tối thiểu 12 điểm; \
+chỉ số Cải cách tài chính công không thấp hơn 5,5 điểm.
+2. Không có chỉ số thành phần nào dưới 5 điểm.
+3. Thời gian xử lý hồ sơ không vượt quá tối đa 5 ngày (tối đa 13 điểm).
+""")
+    rows = extract_scores(doc)
+    check_spans(doc, rows)
+    (procedures,) = by(rows, index_code="PAR_INDEX.ADMIN_PROCEDURES", kind="result")
+    assert (procedures.value, procedures.year, procedures.comparator) == (10.75, 2023, None)
+    (finance,) = by(rows, index_code="PAR_INDEX.PUBLIC_FINANCE", kind="result")
+    assert (finance.value, finance.year, finance.comparator) == (5.2, 2023, None)
+    targets = {(r.index_code, r.value, r.year, r.comparator) for r in by(rows, kind="target")}
+    assert targets == {("PAR_INDEX.ADMIN_PROCEDURES", 12, 2024, ">="), ("PAR_INDEX.PUBLIC_FINANCE", 5.5, 2024, ">=")}
+    assert not by(rows, value=5) and not by(rows, value=13)
+
+
+def test_plan_years_of_a_title_joining_two_years():
+    doc = synthetic("KẾ HOẠCH\nNâng cao Chỉ số PAPI xã Tiên Lữ những tháng cuối năm 2025 và năm 2026\nI. MỤC ĐÍCH\n")
+    assert plan_years(doc) == (2025, 2026)
