@@ -771,4 +771,4 @@ def _table_row(row: _TRow, match: IndexMatch | None, group: _TRow | None, famili
         criterion=item if is_criterion else None, lead_units=_units(lead_raw, ctx),
         support_units=_units(support_raw, ctx), task=item, timing=timing,
         recurring=_recurring(timing), span_start=row.start, span_end=row.end, lead_units_raw=lead_raw,
-        source="table")
+        source="table", leader=cells.get("leader") or None)

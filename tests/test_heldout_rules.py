@@ -331,3 +331,20 @@ def test_table_groups_per_index_with_restarting_numbers_and_partial_role_marks()
     assert [(r.section_no.split("/")[-1], r.index_code) for r in rows] == [
         ("A.1", "PAPI"), ("A.2", "PAPI.ACCOUNTABILITY"), ("B.1", "SIPAS")]
     assert rows[1].lead_units == ["Văn phòng"] and rows[1].support_units == ["Công an xã"]
+
+
+def test_a_leader_column_is_the_rows_leader_not_its_lead() -> None:
+    doc = _doc([
+        "KẾ HOẠCH Nâng cao Chỉ số PAPI xã Bản Lầu năm 2025",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "Nâng cao chỉ số.",
+        "II. NHIỆM VỤ, GIẢI PHÁP",
+    ], tables=[[
+        ["TT", "Chỉ số nội dung", "Lãnh đạo phụ trách", "Công chức phụ trách", "Thời gian hoàn thành"],
+        ["1", "Quản trị môi trường", "Đồng chí Lò Văn Sình - Phó Chủ tịch UBND xã",
+         "Công chức Địa chính - Xây dựng", "Quý II/2025"],
+    ]])
+    (row,) = extract_assignments(doc)
+    assert row.index_code == "PAPI.ENVIRONMENT"
+    assert row.lead_units == ["Công chức Địa chính - Xây dựng"]
+    assert row.leader == "Đồng chí Lò Văn Sình - Phó Chủ tịch UBND xã"
