@@ -3,14 +3,14 @@ images, skewed and noised, wrapped as an image-only PDF, must give the same appe
 text PDF; plus grid/number-column rules on synthetic tables (other content than the corpus)."""
 from __future__ import annotations
 
-import shutil
-import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw
 from rapidfuzz import fuzz
 
+from benchmarks.heldout.make import render_scan
 from pipeline.model import Block, Cell
 from pipeline.readers import ocr, ocr_tables
 from tests.conftest import corpus_file, plan
@@ -19,27 +19,17 @@ APPENDIX = "Phụ lục 4"
 
 
 def _scan_pdf(tmp, pages: tuple[int, int], angle: float) -> str:
-    """Pages of a text PDF as a grey, noisy, slightly rotated image-only PDF (Pillow, no img2pdf)."""
-    subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", "-f", str(pages[0]), "-l", str(pages[1]),
-                    corpus_file("phu-son-2023.pdf"), tmp / "p"], check=True)
-    rng = np.random.default_rng(7)
-    frames = []
-    for png in sorted(tmp.glob("p-*.png")):
-        with Image.open(png) as im:
-            page = im.convert("L").rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
-        a = np.asarray(page.filter(ImageFilter.GaussianBlur(0.6)), dtype=np.float32) * 0.93
-        a += rng.normal(0, 6, a.shape)
-        frames.append(Image.fromarray(a.clip(0, 255).astype(np.uint8)))
+    """Pages of a text PDF as a grey, noisy, slightly rotated image-only PDF (the held-out scans' printer)."""
     out = tmp / "appendix-scan.pdf"
-    frames[0].save(out, save_all=True, append_images=frames[1:], resolution=300)
+    render_scan(Path(corpus_file("phu-son-2023.pdf")), out, seed=7, pages=pages, angle=angle)
     return out
 
 
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory):
     """The appendix scan read once (4 table pages: ~10-20 s on 2 cores) and segmented."""
-    if ocr._tesseract_status() or not shutil.which("pdftoppm"):
-        pytest.skip("tesseract (vie) or pdftoppm not installed")
+    if ocr._tesseract_status():
+        pytest.skip("tesseract (vie) not installed")
     from extractors.assignments import extract_assignments
     from pipeline.assemble import assemble
     from pipeline.model import PlanDoc

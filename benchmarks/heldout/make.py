@@ -1,6 +1,6 @@
-"""Renders the held-out plans (benchmarks/heldout/plans/*.txt) as DOCX and text PDF.
+"""Renders the held-out plans (benchmarks/heldout/plans/*.txt) as DOCX, text PDF and scanned PDF.
 
-usage: python benchmarks/heldout/make.py [--out DIR] [--formats docx pdf] [--only NAME ...]
+usage: python benchmarks/heldout/make.py [--out DIR] [--formats docx pdf scan] [--only NAME ...]
 
 The sources are a small markup, one block per line, laid out after Decree 30/2020 (A4, margins
 20/20/30/20 mm, Times New Roman 14, two-column header table, bold headings, justified body with a
@@ -17,6 +17,9 @@ first-line indent, "Nơi nhận" bottom left and the signature bottom right in a
     anything else           body paragraph; **bold** spans inside are bold runs
 
 The PDF is made from the DOCX by LibreOffice (private profile, so it runs beside other sessions).
+The scan is that same PDF printed to 300 dpi grey page images as an office scanner would give them
+(grey paper, each page skewed by 0.3-0.8 degrees either way, slight blur and noise; seeded by the plan
+name, so it is the same on every run) and wrapped as an image-only PDF: it differs from `pdf` by OCR only.
 """
 from __future__ import annotations
 
@@ -26,6 +29,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
+import zlib
 from pathlib import Path
 
 import docx
@@ -180,8 +185,34 @@ def render_pdf(docx_path: Path, out_dir: Path) -> Path:
     return out_dir / (docx_path.stem + ".pdf")
 
 
+def render_scan(pdf_path: Path, target: Path, seed: int, dpi: int = 300, pages: tuple[int, int] | None = None,
+                angle: float | None = None) -> None:
+    """The pages of a text PDF (1-based `pages`, inclusive; all by default) as a grey, noisy, slightly
+    rotated image-only PDF; each page skewed by `angle` degrees, or by a random 0.3-0.8 either way."""
+    import numpy as np
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageFilter
+
+    rng = np.random.default_rng(seed)
+    frames = []
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        first, last = pages or (1, len(pdf))
+        for number in range(first, last + 1):
+            skew = angle if angle is not None else rng.uniform(0.3, 0.8) * rng.choice((-1, 1))  # never straight
+            image = pdf[number - 1].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+            image = image.rotate(skew, resample=Image.Resampling.BICUBIC, fillcolor=255)
+            a = np.asarray(image.filter(ImageFilter.GaussianBlur(0.6)), dtype=np.float32) * 0.93  # grey paper
+            a += rng.normal(0, 6, a.shape)
+            frames.append(Image.fromarray(a.clip(0, 255).astype(np.uint8)))
+    finally:
+        pdf.close()
+    stamp = time.gmtime(0)  # a fixed date: the same plan gives the same bytes
+    frames[0].save(target, save_all=True, append_images=frames[1:], resolution=dpi, creationDate=stamp, modDate=stamp)
+
+
 def build(out: Path, formats: tuple[str, ...] = ("docx", "pdf"), only: list[str] | None = None) -> list[Path]:
-    """Writes <out>/docx/<name>.docx and <out>/pdf/<name>.pdf; returns the files made."""
+    """Writes <out>/docx/<name>.docx, <out>/pdf/<name>.pdf and <out>/scan/<name>.pdf; returns the files made."""
     made: list[Path] = []
     sources = [p for p in sorted(PLANS.glob("*.txt")) if not only or p.stem in only]
     tmp = out / "_docx_for_pdf"
@@ -191,12 +222,20 @@ def build(out: Path, formats: tuple[str, ...] = ("docx", "pdf"), only: list[str]
             target = out / "docx" / f"{src.stem}.docx"
             render_docx(src, target)
             made.append(target)
-        if "pdf" in formats:
+        if "pdf" in formats or "scan" in formats:
+            pdf_dir = out / "pdf" if "pdf" in formats else tmp  # a scan alone keeps its text PDF out of <out>
             tmp.mkdir(parents=True, exist_ok=True)
-            (out / "pdf").mkdir(parents=True, exist_ok=True)
+            pdf_dir.mkdir(parents=True, exist_ok=True)
             staged = tmp / f"{src.stem}.docx"
             render_docx(src, staged)
-            made.append(Path(shutil.move(str(render_pdf(staged, out / "pdf")), out / "pdf" / f"{src.stem}.pdf")))
+            pdf = Path(shutil.move(str(render_pdf(staged, pdf_dir)), pdf_dir / f"{src.stem}.pdf"))
+            if "pdf" in formats:
+                made.append(pdf)
+            if "scan" in formats:
+                (out / "scan").mkdir(parents=True, exist_ok=True)
+                target = out / "scan" / f"{src.stem}.pdf"
+                render_scan(pdf, target, seed=zlib.crc32(src.stem.encode()))
+                made.append(target)
     shutil.rmtree(tmp, ignore_errors=True)
     return made
 
@@ -204,7 +243,7 @@ def build(out: Path, formats: tuple[str, ...] = ("docx", "pdf"), only: list[str]
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "vnplan-heldout")
-    ap.add_argument("--formats", nargs="+", default=["docx", "pdf"], choices=["docx", "pdf"])
+    ap.add_argument("--formats", nargs="+", default=["docx", "pdf"], choices=["docx", "pdf", "scan"])
     ap.add_argument("--only", nargs="*")
     args = ap.parse_args()
     for path in build(args.out, tuple(args.formats), args.only):
