@@ -276,18 +276,41 @@ def _paragraph_rows(doc: PlanDoc, section: Section, lines: list[_Line], covered:
     rows: list[AssignmentRow] = []
     free = [line for i, line in enumerate(lines) if i not in covered]
     for task in _tasks(free):
-        if _label(task[0].body) or _MARKERS["letter"].match(task[0].body):
+        if _label(task[0].body):
             continue
-        lead, support = _prose_lead(task[:1])
+        number, body = _item_number(task[0].body)
+        first = _Line(task[0].end - len(body), task[0].end, body)
+        lead, support = _prose_lead([first])
         if not lead:
             continue
-        part = _read_part(task)
+        part = _read_part([first, *task[1:]])
         part.lead, part.support = part.lead or lead, part.support or support
-        node = _node_containing(doc.outline, task[0].start)
-        path = node.path if node and node.start >= section.start else section.number
         rows.append(_row(doc, ctx, task[0].start, task[-1].end, part, part,
-                         _task_index(" ".join(line.body for line in task), path or None, ctx)))
+                         _task_index(" ".join(line.body for line in task), _item_path(doc, section, task[0], number),
+                                     ctx)))
     return rows
+
+
+def _item_number(body: str) -> tuple[str | None, str]:
+    """("3", rest) of "3. Giao Sở X chủ trì …", ("b", rest) of "b) …", (None, body) without a number."""
+    if m := _NUMBERED.match(body):
+        return m.group("num"), m.group("title")
+    if m := _MARKERS["letter"].match(body):
+        return m.group("m"), body[m.end():]
+    return None, body
+
+
+def _item_path(doc: PlanDoc, section: Section, line: _Line, number: str | None) -> str | None:
+    """The outline path of a numbered item: its own node's, else its parent's with its number (an
+    arabic number the outline missed is a sibling of the arabic item above it, not its child)."""
+    if node := _node_at(doc.outline, line.start):
+        return node.path
+    parent = _node_containing(doc.outline, line.start)
+    base = parent.path if parent and parent.start >= section.start else section.number
+    if base and number and number.isdigit():
+        head, _, last = base.rpartition(".")
+        base = head if last.isdigit() else base
+    return ".".join(x for x in (base, number) if x) or None
 
 
 def _task_index(text: str, section_no: str | None, ctx: _Ctx) -> dict:
@@ -303,9 +326,10 @@ def _task_index(text: str, section_no: str | None, ctx: _Ctx) -> dict:
 _UNIT_HEAD_WORDS = 15
 
 
-def _unit_heading(line: _Line) -> tuple[str, str, str] | None:
+def _unit_heading(line: _Line, outline_heading: bool) -> tuple[str, str, str] | None:
     """(number, unit, text after the colon) of a line that heads one unit's tasks: "1. Sở Kế hoạch và
-    Đầu tư:" or "b) Phòng Nội vụ: chủ trì …"."""
+    Đầu tư:", "b) Phòng Nội vụ: chủ trì …", or a heading of the outline that is only a unit's name
+    ("1. Phòng Tài chính - Kế hoạch")."""
     m = _NUMBERED.match(line.body)
     number, title = (m.group("num"), m.group("title")) if m else (None, line.body)
     if not m:
@@ -314,8 +338,10 @@ def _unit_heading(line: _Line) -> tuple[str, str, str] | None:
             return None
         number, title = marker.group("m"), line.body[marker.end():]
     unit, sep, rest = title.partition(":")
-    unit = unit.strip(" *_")
-    if not sep or len(unit.split()) > _UNIT_HEAD_WORDS or _label(title) or not _names_unit(unit):
+    unit = unit.strip(" *_.")
+    if not (sep or outline_heading) or len(unit.split()) > _UNIT_HEAD_WORDS or _label(title) or not _names_unit(unit):
+        return None
+    if not sep and _unit_end(unit) < len(unit):  # a heading with a verb is a task, not a unit's name
         return None
     return number, unit, rest.strip()
 
@@ -340,7 +366,8 @@ def _unit_block_rows(doc: PlanDoc, section: Section, lines: list[_Line], covered
     tư:" then "- Chủ trì, phối hợp với … cải thiện chỉ số Gia nhập thị trường …"): one assignment per
     task paragraph (label lines such as "Thời gian: …" belong to the task above), led by the unit,
     for the index the task names (else the plan's family)."""
-    heads = [(i, h) for i, line in enumerate(lines) if i not in covered and (h := _unit_heading(line))]
+    heads = [(i, h) for i, line in enumerate(lines)
+             if i not in covered and (h := _unit_heading(line, _node_at(doc.outline, line.start) is not None))]
     rows: list[AssignmentRow] = []
     for k, (i, (number, unit, rest)) in enumerate(heads):
         stop = heads[k + 1][0] if k + 1 < len(heads) else len(lines)
@@ -351,11 +378,14 @@ def _unit_block_rows(doc: PlanDoc, section: Section, lines: list[_Line], covered
         first = [_Line(lines[i].end - len(rest), lines[i].end, rest)] if rest else []
         for task in _tasks(first + lines[i + 1: stop]):
             part = _read_part(task)
+            marker = _MARKERS["letter"].match(task[0].body)
+            part.task[:1] = [_strip_marker(part.task[0])] if part.task else []
             text = " ".join(line.body for line in task)
             lead, support = _subject_of(part.task[0]) if part.task else ([], [])
             part.lead = part.lead or lead or [unit]
             part.support = part.support or support
-            rows.append(_row(doc, ctx, task[0].start, task[-1].end, part, part, _task_index(text, path, ctx)))
+            section_no = f"{path}.{marker.group('m')}" if marker and path else path
+            rows.append(_row(doc, ctx, task[0].start, task[-1].end, part, part, _task_index(text, section_no, ctx)))
     return rows
 
 
