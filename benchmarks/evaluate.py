@@ -350,14 +350,20 @@ def summary(results: dict[tuple[str, str], dict[str, Count]]) -> dict[str, dict[
     return out
 
 
+def overall(tables: dict[str, Count]) -> Count:
+    """One document's fields of every table pooled."""
+    total = Count()
+    for c in tables.values():
+        total.add(c)
+    return total
+
+
 def report(results: dict[tuple[str, str], dict[str, Count]], verbose: bool = False) -> str:
     cols = (*TABLES, "overall")
     head = f"{'document':28} {'fmt':4} " + " ".join(f"{t[:9]:>9}" for t in cols)
     lines = [head, "-" * len(head)]
     for (name, fmt), tables in results.items():
-        total = Count()
-        for c in tables.values():
-            total.add(c)
+        total = overall(tables)
         lines.append(f"{name[:28]:28} {fmt:4} " + " ".join(f"{c.f1:9.3f}" for c in (*tables.values(), total)))
         if verbose:
             lines.extend(f"      {m}" for c in tables.values() for m in c.misses)

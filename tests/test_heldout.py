@@ -1,6 +1,7 @@
-"""Held-out evaluation on plans that are not in the corpus (benchmarks/heldout): four plans of other
-localities, layouts and authors, each rendered as DOCX and as LibreOffice text PDF, ingested, and scored
-field by field against records written by hand from their source texts."""
+"""Held-out evaluation on plans that are not in the corpus (benchmarks/heldout): 21 plans of other
+localities, layouts and four authors, each rendered as DOCX and as LibreOffice text PDF, ingested,
+and scored field by field against records written by hand from their source texts. Each author's
+plans were scored once before any fix prompted by them (README); here they guard the result."""
 from __future__ import annotations
 
 import importlib.util
@@ -11,10 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PLANS = ["quang-tri-pci-2024", "hai-hau-ddci-2024",  # a province with Sở units; a district with "Phần"
-         # second author: a province PAR INDEX + SIPAS plan scored in %, a commune PAPI plan with a
-         # result table in the body and "(chủ trì)" / "(phối hợp)" marks
-         "tuyen-quang-cchc-sipas-2024", "tan-thinh-papi-2024"]
+PLANS = sorted(p.stem for p in (ROOT / "benchmarks" / "heldout" / "plans").glob("*.txt"))
 
 
 def _evaluate_module():
@@ -42,7 +40,16 @@ def test_every_plan_is_read_in_both_formats(evaluation) -> None:
 def test_overall_f1(evaluation, fmt: str) -> None:
     ev, results = evaluation
     overall = ev.summary(results)[fmt]["overall"]
-    assert overall.f1 >= 0.85, ev.report(results, verbose=True)
+    assert overall.f1 >= 0.97, ev.report(results, verbose=True)
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_no_plan_falls_behind(evaluation, fmt: str) -> None:
+    """Every layout keeps working: no plan's overall F1 below 0.9 (they are at 0.95-1.00)."""
+    ev, results = evaluation
+    low = {plan: round(ev.overall(counts).f1, 3) for (plan, f), counts in results.items()
+           if f == fmt and ev.overall(counts).f1 < 0.9}
+    assert not low, ev.report(results, verbose=True)
 
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
