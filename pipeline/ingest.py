@@ -23,7 +23,7 @@ from .guards import limits
 from .locations import FolderSync, Found, prune
 from .outlock import exclusive
 from .processes import name_process
-from .run import relative_name
+from .run import doc_id_of, relative_name
 from .store import (
     build_fingerprint,
     iter_records,
@@ -45,6 +45,7 @@ class IngestSummary:
     moved: int = 0  # stored files found under another path: their records follow them
     missing: int = 0  # stored files of INPUT_DIR no longer found there
     pruned: int = 0  # of those, records removed (--prune)
+    unreported: int = 0  # stored by a worker as the run was interrupted, before the parent heard of it
     statuses: Counter = field(default_factory=Counter)
     phases: dict[str, float] = field(default_factory=dict)  # seconds per phase (benchmarks/bulk.py)
 
@@ -66,9 +67,10 @@ class IngestSummary:
         if self.processed == self.queued:  # every file was stored: the rebuild was cut short
             return (f"vnplan: interrupted while rebuilding the tables, after {self.processed} new files were "
                     f"stored, in {self.seconds:.1f} s: run the same command to rebuild them.")
-        return (f"vnplan: interrupted after {self.processed} of {self.queued} files (ok {s['ok']}, partial "
-                f"{s['partial']}, error {s['error']}) in {self.seconds:.1f} s. Their records are kept and the "
-                "tables are not rebuilt yet: run the same command to go on with the rest.")
+        late = f"; {self.unreported} more finished as it stopped" if self.unreported else ""
+        return (f"vnplan: interrupted after {self.processed + self.unreported} of {self.queued} files (ok "
+                f"{s['ok']}, partial {s['partial']}, error {s['error']}{late}) in {self.seconds:.1f} s. Their "
+                "records are kept and the tables are not rebuilt yet: run the same command to go on with the rest.")
 
 
 class FoldersClash(ValueError):
@@ -105,7 +107,7 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
            force: bool = False, progress: bool | None = None, timeout: float | None = None,
            max_memory_mb: int = 6144, executor: str = "local", scheduler: str | None = None,
            log_json: bool = False, prune_missing: bool = False) -> IngestSummary:
-    started = time.monotonic()
+    started, started_at = time.monotonic(), time.time()
     input_dir = input_dir.resolve()
     if out_dir.resolve() == input_dir:
         raise FoldersClash("--out must be another folder than INPUT_DIR (its tables would be read as plans)")
@@ -133,6 +135,7 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
             close = getattr(results, "close", None)
             if close is not None:  # stops the workers now, wherever the interrupt landed
                 close()
+            summary.unreported = max(0, _stored_since(out_dir, tasks, started_at) - summary.processed)
             summary.seconds = time.monotonic() - started
             raise IngestInterrupted(summary) from exc
         finally:
@@ -144,6 +147,17 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
                               "pages": summary.pages, **{k: round(v, 3) for k, v in summary.phases.items()}}),
                   file=sys.stderr)
         return summary
+
+
+def _stored_since(out_dir: Path, tasks: list[Task], since: float) -> int:
+    """How many of this run's files have a record written since it started: a worker may store one
+    in the moment the run is interrupted, before the parent hears of it."""
+    def written(sha: str) -> bool:
+        try:
+            return (out_dir / "json" / f"{doc_id_of(sha)}.json").stat().st_mtime >= since
+        except OSError:
+            return False
+    return sum(written(sha) for _path, _dir, sha in tasks)
 
 
 def _scan(input_dir: Path, out_dir: Path, force: bool, summary: IngestSummary) -> tuple[FolderSync, list[Task]]:

@@ -3,6 +3,7 @@ the Dask executor all give exactly the dataset of one clean run."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -120,6 +121,8 @@ def test_ctrl_c_or_sigterm_stops_at_once_keeps_finished_files_and_resumes(tmp_pa
     assert not alive, "no worker outlives the run"
     stored = len(list(json_dir.glob("*.json")))
     assert 0 < stored < 48, "stopped mid-run, finished files kept"
+    said = re.search(r"interrupted after (\d+) of 48 files", err)
+    assert said and int(said.group(1)) == stored, err  # files a worker stored as it was stopped count too
     assert not (tmp_path / "out" / "documents.parquet").exists()  # no tables from half a batch
     resumed = ingest(tmp_path / "in", tmp_path / "out", workers=2, progress=False)
     assert (resumed.skipped, resumed.processed) == (stored, 48 - stored)
