@@ -14,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import Levenshtein
+
 from extractors.header import LOW, UP, Field, clean, extract_header, find_signature, proper_case
 from normalizers.text import fold
 from pipeline.model import Block, Cell, PlanDoc
@@ -26,6 +28,7 @@ DASHED_NAME_WORDS = 2  # "Văn hóa - Xã hội", "Tài chính - Kế hoạch": 
 _WORD = f"[{UP}](?:['’][{UP}])?[{LOW}]*"  # "H'Loan": Ê Đê given names carry an apostrophe
 _NAME = f"{_WORD}(?:[ \\t]+{_WORD}){{1,4}}"
 _NAME_LEN = (3, 4, 2)  # preferred lengths of a name cut from a longer capitalised run
+TYPO_MIN_SYLLABLES = 3  # "Lê Nam" / "Lê Lam" may be two people; longer names rarely collide
 
 
 @dataclass
@@ -304,6 +307,35 @@ def _others(doc: PlanDoc, taken: list[_Mention], spots: list[int]) -> list[_Ment
     return out
 
 
+def _letter_typo(a: str, b: str) -> bool:
+    """Two spellings of a name of 3+ syllables that differ, after folding marks, by one letter of one
+    syllable ("Phan Thị Kim Oanh" / "Phan Thị Kim Oang"): a typo of the name, not another name."""
+    wa, wb = fold(a).split(), fold(b).split()
+    if len(wa) != len(wb) or len(wa) < TYPO_MIN_SYLLABLES:
+        return False
+    differ = [(x, y) for x, y in zip(wa, wb, strict=True) if x != y]
+    return len(differ) == 1 and Levenshtein.distance(*differ[0]) == 1
+
+
+def _typo_merge(clusters: list[list[_Mention]], order: dict[int, int]) -> list[list[_Mention]]:
+    """A spelling met once joins the person it is a one-letter typo of when that spelling is met more
+    often (or signs) and both carry the same post: two officials of one post whose names differ by a
+    letter would each be named more than once. `order` keeps the mentions' reading order."""
+    absorbed: set[int] = set()
+    for c in clusters:
+        core = _core_title(c[0].title)
+        if len(c) > 1 or c[0].role == "signer" or core is None:
+            continue
+        host = next((h for h in clusters if (len(h) > 1 or h[0].role == "signer") and id(h) not in absorbed
+                     and _letter_typo(h[0].name, c[0].name)
+                     and {_core_title(x.title) for x in h} - {None} == {core}), None)
+        if host is not None:
+            host.append(c[0])
+            host.sort(key=lambda m: order[id(m)])
+            absorbed.add(id(c))
+    return [c for c in clusters if id(c) not in absorbed]
+
+
 def _merge(mentions: list[_Mention]) -> list[PersonRow]:
     clusters: list[list[_Mention]] = []
     for m in mentions:
@@ -316,6 +348,7 @@ def _merge(mentions: list[_Mention]) -> list[PersonRow]:
         else:
             clusters.append([m])
     rows = []
+    clusters = _typo_merge(clusters, {id(m): i for i, m in enumerate(mentions)})
     for c in clusters:
         signed = [m for m in c if m.role == "signer"]
         counts = Counter(m.name for m in c)

@@ -33,6 +33,12 @@ def _vocab() -> dict:
 
 
 @lru_cache(maxsize=1)
+def _law_compounds() -> frozenset[str]:
+    """Folded two-word phrases whose second word is a law stop word that does not end the name."""
+    return frozenset(fold(c) for c in _vocab()["law_name_compounds"])
+
+
+@lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     aliases = sorted({a for r in read_csv("doc_kinds.csv") for a in split_list(r["aliases"])},
                      key=len, reverse=True)
@@ -50,16 +56,19 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return numbered, law
 
 
-def _words_until(text: str, stops: list[str], max_words: int, joins_capital: bool) -> str:
-    """Leading words of text up to a lower-case stop word or punctuation. "và" joins the next word
-    when it is capitalised (issuers: "Bộ Lao động - Thương binh và Xã hội") or, for names, when it
-    is not ("Luật Hỗ trợ doanh nghiệp nhỏ và vừa" but "Luật Đất đai và Luật Xây dựng")."""
+def _words_until(text: str, stops: list[str], max_words: int, joins_capital: bool,
+                 compounds: frozenset[str] = frozenset()) -> str:
+    """Leading words of text up to a lower-case stop word or punctuation; a stop word that ends one
+    of `compounds` with the word before it goes on ("Luật Thực hiện dân chủ ở cơ sở" but "Luật Đất đai
+    hiện hành"). "và" joins the next word when it is capitalised (issuers: "Bộ Lao động - Thương binh
+    và Xã hội") or, for names, when it is not ("Luật Hỗ trợ doanh nghiệp nhỏ và vừa" but "Luật Đất đai
+    và Luật Xây dựng")."""
     out: list[str] = []
     words = re.split(r"[ \t]+", re.split(r"[,;.:()\n\"]", text, maxsplit=1)[0].strip())
     for i, w in enumerate(words):
         if not w or len(out) >= max_words:
             break
-        if w in stops:
+        if w in stops and not (out and fold(f"{out[-1]} {w}") in compounds):
             nxt = words[i + 1] if i + 1 < len(words) else ""
             cited = fold(" ".join(words[i + 1:i + 4]))
             if not (w == "và" and nxt and nxt[:1].isupper() == joins_capital) or any(
@@ -104,7 +113,8 @@ def extract_references(doc: PlanDoc) -> list[ReferenceRow]:
     for m in law.finditer(text):
         if any(r.span_start <= m.start() < r.span_end for r in found):
             continue
-        name = _words_until(m.group("name"), _vocab()["law_stop_words"], _vocab()["law_max_words"], False)
+        name = _words_until(m.group("name"), _vocab()["law_stop_words"], _vocab()["law_max_words"], False,
+                            _law_compounds())
         if len(name.split()) < 2:
             continue
         end = m.start("name") + len(name)

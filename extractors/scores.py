@@ -74,6 +74,7 @@ class _Phrases:
     le: re.Pattern[str]
     survey: re.Pattern[str]
     any_index: re.Pattern[str]
+    shared: re.Pattern[str]
     column_target: re.Pattern[str]
     column_result: re.Pattern[str]
     column_weight: re.Pattern[str]
@@ -179,6 +180,49 @@ def _named_index(text: str, key: str, hint: str | None, bare: bool = False) -> _
             if found and found.score >= min_score and (best is None or found.score > best.score):
                 best = found
     return _as_index(best)
+
+
+_LIST_CUT = re.compile(r"\s*[,;]\s*")
+_AND = re.compile(r"\s+va\s+")
+_LIST_TAIL = re.compile(r"(?:\s*(?:[,;]|\bva\b))+\s*$")
+
+
+def _listed_component(text: str, key: str, hint: str | None) -> list[_Index]:
+    """The components one list item names: "chỉ số A" or a bare name; "A và B" is two names when
+    its halves name two different components ("và" also occurs inside a name: "Tính minh bạch và
+    tiếp cận thông tin")."""
+    bare = _phrases().index_intro.match(key) is None
+    for m in _AND.finditer(key):
+        left = _named_index(text[:m.start()], key[:m.start()], hint, bare=bare)
+        right = _listed_component(text[m.end():], key[m.end():], hint)
+        if left and "." in left.code and right and all(left.code != r.code for r in right):
+            return [left, *right]
+    found = _named_index(text, key, hint, bare=bare)
+    return [found] if found and "." in found.code else []
+
+
+def _shared_indices(text: str, key: str, hint: str | None) -> list[_Index]:
+    """The components listed before a distributive word ("mỗi chỉ số", "đều") that share the number
+    after it: "chỉ số A và chỉ số B mỗi chỉ số đạt …", "các chỉ số A, B và C đều đạt …"; [] unless
+    two or more are named."""
+    p = _phrases()
+    lo = key.rfind(":") + 1
+    cue = p.shared.search(key, lo)
+    if cue is None:
+        return []
+    # items: from each "chỉ số" and after each comma; a "và" right before the next "chỉ số" ends an item
+    cuts = sorted({lo, *(m.start() for m in p.index_intro.finditer(key, lo, cue.start())),
+                   *(m.end() for m in _LIST_CUT.finditer(key, lo, cue.start()))})
+    found: list[_Index] = []
+    for a, b in zip(cuts, [*cuts[1:], cue.start()], strict=True):
+        tail = _LIST_TAIL.search(key, a, b)
+        b = tail.start() if tail else b
+        if b - a < 3:
+            continue
+        for index in _listed_component(text[a:b], key[a:b], hint):
+            if all(index.code != f.code for f in found):
+                found.append(index)
+    return found if len(found) >= 2 else []
 
 
 def _total_index(key: str, text: str, hint: str | None) -> _Index | None:
@@ -416,6 +460,9 @@ class _Extractor:
         index = carry
         for pa, pb, anchor in pieces:
             prefix, prefix_key = self.text[pa:anchor.start()], self.key[pa:anchor.start()]
+            if shared := _shared_indices(prefix, prefix_key, hint):  # "chỉ số A và chỉ số B mỗi chỉ số đạt 6"
+                rows += [row for each in shared if (row := self._score(pa, pb, anchor, each, lead, ctx))]
+                continue
             if p.any_index.search(prefix_key, prefix_key.rfind(":") + 1):  # "các chỉ số …: chỉ số A đạt 7"
                 continue
             index = (_named_index(prefix, prefix_key, hint) or _total_index(prefix_key, prefix, hint)

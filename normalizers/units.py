@@ -19,6 +19,7 @@ from pipeline.resources import read_csv, read_toml, split_list
 ABBR_FUZZY = 85.0  # typo'd abbreviations: VHXXH -> VHXH, LĐTBOXH -> LĐTBXH
 NAME_FUZZY = 90.0  # typo'd long forms: "Tur pháp - hộ tịch"
 LEVELS = ("commune", "district", "province")
+NAME_LIST_WORDS = 3  # the fields a unit's name lists are short: "Văn hóa, Thể thao và Truyền thông"
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _DASHES = re.compile(r"\s*[-–—]+\s*")
@@ -77,6 +78,7 @@ def _patterns() -> dict:
     return {
         "post_prefixes": tuple(spec["post_prefixes"]),
         "heads": tuple(spec["heads"]),
+        "name_list_heads_excluded": frozenset(spec["generic_heads"] + spec["post_prefixes"]),
         "qualifier": re.compile(spec["qualifier"], re.IGNORECASE),
         "narrowing": re.compile(spec["narrowing"], re.IGNORECASE),
         "leading": re.compile(spec["leading"], re.IGNORECASE),
@@ -176,7 +178,8 @@ def _forms(core: str) -> list[str]:
     for form in list(forms):
         for space in re.finditer(r"\s", form):
             m = pats["qualifier"].match(form, space.start())
-            if m and all(w[:1].isupper() for w in m.group("names").split()) and form[: m.start()].strip():
+            names = [w for w in m.group("names").split() if w != "-"] if m else []
+            if m and all(w[:1].isupper() for w in names) and form[: m.start()].strip():
                 forms.append(form[: m.start()].strip())
     return list(dict.fromkeys(forms))
 
@@ -285,10 +288,48 @@ def _split_top(text: str, seps: str) -> list[str]:
     return [p.strip() for p in parts if p.strip(" .;:,…")]
 
 
+def _head(text: str) -> str | None:
+    """The list head a phrase starts with ("trung tam" for "Trung tâm Y tế"), longest first."""
+    folded = fold(text)
+    return max((h for h in _patterns()["heads"] if folded == h or folded.startswith(h + " ")), key=len, default=None)
+
+
+def _name_list_end(prev: str, pieces: list[str], i: int, level: str | None) -> int | None:
+    """Where a unit name cut at its commas ends: "Trung tâm Văn hóa, Thể thao và Truyền thông huyện"
+    lists its fields "A, B và C" inside the name. `prev` is a head and a few words naming no known
+    unit ("Trung tâm Văn hóa"); pieces[i:k] are short capitalised words that start no unit, the last
+    one "B và C" with C capitalised; none of them a known unit ("Trung tâm Y tế, Tư pháp và Nội vụ" is
+    a list of units). Returns k, or None when the pieces are units of a list."""
+    head = _head(prev)
+    if head is None or head in _patterns()["name_list_heads_excluded"] \
+            or len(prev.split()) - len(head.split()) > NAME_LIST_WORDS or resolve_unit(prev, level):
+        return None
+    for k in range(i, len(pieces)):
+        piece = pieces[k]
+        if not piece[:1].isupper() or _starts_with_head(piece) or resolve_unit(piece, level):
+            return None
+        left, sep, right = piece.partition(" và ")
+        if not sep:
+            if len(piece.split()) > NAME_LIST_WORDS:
+                return None
+            continue
+        ok = len(left.split()) <= NAME_LIST_WORDS and right[:1].isupper() and not _starts_with_head(right) \
+            and len(right.split()) <= NAME_LIST_WORDS + 1  # + a locality word: "Truyền thông huyện"
+        return k + 1 if ok and not resolve_unit(left, level) and not resolve_unit(right, level) else None
+    return None
+
+
 def _split_commas(item: str, level: str | None) -> list[str]:
     pieces = _split_top(item, ",")
     out: list[str] = []
-    for piece in pieces:
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
+        if out and (k := _name_list_end(out[-1], pieces, i, level)):
+            out[-1] = ", ".join([out[-1], *pieces[i:k]])
+            i = k
+            continue
+        i += 1
         plural = fold(piece).startswith("cac ")  # "Sở X, các sở, ban, ngành": a new group of units
         if out and (_lookup_exact(f"{out[-1]}, {piece}", level)
                     or not (piece[:1].isupper() or plural or _lookup_exact(piece, level))):

@@ -156,3 +156,29 @@ H'LOAN MLÔ
     assert people["Ksor Y Phước"].title == "Chủ tịch UBND huyện"
     assert people["Vương Tiến"].title is None  # "Trưởng" alone is not a listed post
     assert people["H'Loan Mlô"].roles == ["signer"]
+
+
+def test_one_letter_typo_of_a_name_met_once_is_a_variant() -> None:
+    people = _people(text_plan("""
+KẾ HOẠCH
+Nâng cao Chỉ số PAPI xã Tân Hòa năm 2024
+1. Công khai, minh bạch
+Lãnh đạo phụ trách: Bà Đỗ Thị Thu Trang, Phó Chủ tịch UBND xã.
+2. Quản trị điện tử
+Lãnh đạo phụ trách: Bà Đỗ Thị Thu Tranh, Phó Chủ tịch UBND xã.
+3. Thủ tục hành chính công
+Lãnh đạo phụ trách: Ông Lê Văn Nam, Phó Chủ tịch UBND xã.
+4. Quản trị môi trường
+Lãnh đạo phụ trách: Ông Lê Văn Lam, Phó Chủ tịch UBND xã.
+Thực hiện./.
+TM. ỦY BAN NHÂN DÂN
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Đỗ Thị Thu Trang
+"""))
+    assert set(people) == {"Đỗ Thị Thu Trang", "Lê Văn Nam", "Lê Văn Lam"}
+    trang = people["Đỗ Thị Thu Trang"]
+    assert (trang.roles, trang.variants) == (["signer", "leader"], ["Đỗ Thị Thu Tranh"])
+    assert trang.index_codes == ["PAPI.TRANSPARENCY", "PAPI.E_GOVERNANCE"]
+    # one letter apart, one post, but neither spelling met more often than the other: two officials
+    assert people["Lê Văn Nam"].variants == [] and people["Lê Văn Lam"].variants == []

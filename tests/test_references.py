@@ -95,3 +95,13 @@ I. MỤC ĐÍCH
 Triển khai Kế hoạch số 5/KH-UBND đúng tiến độ.
 """))
     assert len(rows) == 1 and rows[0].is_basis and rows[0].issuer == "UBND huyện Mai Sơn"
+
+
+def test_law_named_with_a_stop_word_inside_its_name() -> None:
+    rows = _refs(text_plan("""
+I. MỤC ĐÍCH
+Thực hiện tốt Luật Thực hiện dân chủ ở cơ sở ngày 10/11/2022; áp dụng Luật Đất đai hiện hành.
+"""))
+    laws = {r.raw: (r.date, r.number, r.is_basis) for r in rows if r.doc_kind == "Luật"}
+    assert laws == {"Luật Thực hiện dân chủ ở cơ sở ngày 10/11/2022": ("2022-11-10", None, False),
+                    "Luật Đất đai": (None, None, False)}

@@ -91,6 +91,19 @@ def test_canonical_unit(raw: str, canonical: str) -> None:
     assert canonical_unit(raw, "commune") == canonical
 
 
+@pytest.mark.parametrize(("raw", "canonical"), [
+    # the area of a body serving several localities is a qualifier like a trailing locality
+    ("Chi cục Thuế khu vực Văn Yên - Trấn Yên", "Chi cục Thuế"),
+    ("Chi cục Thuế liên huyện Lục Yên - Yên Bình", "Chi cục Thuế"),
+    ("Chi cục Thuế khu vực II", "Chi cục Thuế"),
+    ("Trung tâm Văn hóa, Thể thao và Truyền thông huyện", "Trung tâm Văn hóa - Thông tin và Thể thao"),
+    ("Phòng Tài chính - Kế hoạch huyện Văn Yên", "Phòng Tài chính - Kế hoạch"),
+    ("Trung tâm Y tế khu vực phía Bắc", "Trung tâm Y tế khu vực phía Bắc"),  # "phía" is no place name
+])
+def test_canonical_unit_district(raw: str, canonical: str) -> None:
+    assert canonical_unit(raw, "district") == canonical
+
+
 def test_canonical_unit_levels() -> None:
     assert canonical_unit("Lao động - Thương binh và Xã hội", "district") == "Phòng Lao động - Thương binh và Xã hội"
     assert canonical_unit("Sở KH&ĐT", "province") == "Sở Kế hoạch và Đầu tư"
@@ -141,6 +154,16 @@ def test_plan_short_names_introduced_as_such() -> None:
     ("Phòng Nội vụ, Phòng Tư pháp và các cơ quan liên quan",
      ["Phòng Nội vụ", "Phòng Tư pháp", "các cơ quan liên quan"]),
     ("Bộ phận Tiếp nhận và Trả kết quả", ["Bộ phận Tiếp nhận và Trả kết quả"]),
+    # a comma inside a unit's name that lists its fields "A, B và C"
+    ("Trung tâm Văn hóa, Thể thao và Truyền thông huyện; Phòng Nội vụ",
+     ["Trung tâm Văn hóa, Thể thao và Truyền thông huyện", "Phòng Nội vụ"]),
+    ("Phòng Văn hóa, Khoa học, Thể thao và Du lịch, Công an huyện",
+     ["Phòng Văn hóa, Khoa học, Thể thao và Du lịch", "Công an huyện"]),
+    # … but not a list of units, nor posts: "Tư pháp", "Hội Nông dân" are units of their own
+    ("Trung tâm Y tế, Tư pháp và Nội vụ", ["Trung tâm Y tế", "Tư pháp", "Nội vụ"]),
+    ("Hội Nông dân, Cựu chiến binh và Phụ nữ", ["Hội Nông dân", "Cựu chiến binh và Phụ nữ"]),
+    ("Công chức Văn hóa - Xã hội, Tư pháp - Hộ tịch và Địa chính - Xây dựng",
+     ["Công chức Văn hóa - Xã hội", "Công chức Tư pháp - Hộ tịch", "Công chức Địa chính - Xây dựng"]),
 ])
 def test_split_units(text: str, items: list[str]) -> None:
     assert split_units(text) == items

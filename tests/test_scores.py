@@ -274,3 +274,39 @@ chỉ số Cải cách tài chính công không thấp hơn 5,5 điểm.
 def test_plan_years_of_a_title_joining_two_years():
     doc = synthetic("KẾ HOẠCH\nNâng cao Chỉ số PAPI xã Tiên Lữ những tháng cuối năm 2025 và năm 2026\nI. MỤC ĐÍCH\n")
     assert plan_years(doc) == (2025, 2026)
+
+
+def test_one_target_shared_by_listed_components_and_a_score_over_its_maximum():
+    doc = synthetic("""KẾ HOẠCH
+Nâng cao chỉ số DDCI huyện Mường La năm 2025
+I. KẾT QUẢ NĂM 2024
+Tồn tại: tiêu chí Chi phí không chính thức chỉ đạt 4,5/10 điểm.
+II. MỤC TIÊU
+1. Phấn đấu chỉ số Tiếp cận đất đai và chỉ số Chi phí thời gian mỗi chỉ số đạt tối thiểu 6,5 điểm.
+2. Phấn đấu các chỉ số Cạnh tranh bình đẳng, Dịch vụ hỗ trợ doanh nghiệp và Tính minh bạch và tiếp cận \
+thông tin đều đạt từ 7 điểm trở lên.
+3. Phấn đấu các chỉ số thành phần đều đạt trên 5 điểm.
+""")
+    rows = extract_scores(doc)
+    check_spans(doc, rows)
+    (informal,) = by(rows, index_code="DDCI.INFORMAL_COST")
+    assert (informal.kind, informal.value, informal.year) == ("result", 4.5, 2024)  # 10 is the maximum
+    targets = {(r.index_code, r.value, r.comparator, r.year) for r in by(rows, kind="target")}
+    assert targets == {("DDCI.LAND_ACCESS", 6.5, ">=", 2025), ("DDCI.TIME_COST", 6.5, ">=", 2025),
+                       ("DDCI.EQUAL_COMPETITION", 7, ">=", 2025), ("DDCI.BUSINESS_SUPPORT", 7, ">=", 2025),
+                       ("DDCI.TRANSPARENCY", 7, ">=", 2025)}
+    assert not by(rows, value=10) and not by(rows, value=5)  # a maximum; a number said of every component
+
+
+def test_targets_of_two_years_joined_by_va():
+    doc = synthetic("""KẾ HOẠCH
+Nâng cao chỉ số DDCI huyện Yên Châu giai đoạn 2024 - 2025
+I. MỤC TIÊU
+Chỉ số DDCI đạt từ 70 điểm trở lên năm 2024 và từ 72,5 điểm trở lên năm 2025, duy trì nhóm khá.
+Chỉ số Chi phí thời gian năm 2024 đạt 6 điểm và năm 2025 đạt 6,5 điểm trở lên.
+""")
+    rows = extract_scores(doc)
+    check_spans(doc, rows)
+    got = {(r.index_code, r.value, r.year, r.comparator) for r in by(rows, kind="target")}
+    assert got == {("DDCI.TOTAL", 70, 2024, ">="), ("DDCI.TOTAL", 72.5, 2025, ">="),
+                   ("DDCI.TIME_COST", 6, 2024, "="), ("DDCI.TIME_COST", 6.5, 2025, ">=")}
