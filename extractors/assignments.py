@@ -29,6 +29,7 @@ from normalizers.units import canonical_unit, plan_abbreviations, resolve_unit, 
 from pipeline.model import Block, OutlineNode, PlanDoc, Section
 from pipeline.resources import read_toml
 from pipeline.rows import AssignmentRow
+from pipeline.segment import ocr_roman_as
 
 _BULLET = re.compile(r"^[\s\-+*•·–—>#_\\]+")
 _TRAIL = re.compile(r"[\s*_\\#]+$")
@@ -700,18 +701,22 @@ def _table_rows(doc: PlanDoc, ctx: _Ctx) -> list[AssignmentRow]:
         title = doc.text[section.start: table.start][-600:] if section else ""
         families = detect_families(near[-600:]) or detect_families(title) or ctx.families
         label = _appendix_label(section) or (node.path if node and section and section.kind != "appendix" else "")
-        out.extend(_table_assignments(_data_rows(table, texts, n_head, cols), families, label, ctx))
+        out.extend(_table_assignments(_data_rows(table, texts, n_head, cols, doc.ocr), families, label, ctx))
     return out
 
 
 def _appendix_label(section: Section | None) -> str:
     if section is None or section.kind != "appendix":
         return ""
-    m = re.match(r"\s*(phụ lục(?:\s+(?:số\s+)?[\w.]+)?)", section.heading, re.IGNORECASE)
+    # the number is a numeral or a letter: "PHỤ LỤC NHIỆM VỤ …" (an OCR'd heading run on into its
+    # title) is labelled "PHỤ LỤC", not "PHỤ LỤC NHIỆM"
+    m = re.match(r"\s*(phụ lục(?:\s+(?:số\s+)?(?:\d[\w.]*|[ivxl]{1,5}|[a-z])\b)?)", section.heading,
+                 re.IGNORECASE)
     return (m.group(1) if m else section.heading).strip().rstrip(":.")
 
 
-def _data_rows(table: Block, texts: list[list[str]], n_head: int, cols: dict[str, int]) -> list[_TRow]:
+def _data_rows(table: Block, texts: list[list[str]], n_head: int, cols: dict[str, int],
+               ocr: bool = False) -> list[_TRow]:
     rows: list[_TRow] = []
     header_sig = [fold(c) for c in texts[n_head - 1]] if n_head else []
     for r in range(n_head, len(texts)):
@@ -734,10 +739,71 @@ def _data_rows(table: Block, texts: list[list[str]], n_head: int, cols: dict[str
         item_cell = cells[cols["item"]] if cols["item"] < len(cells) else ""
         bold = any(c.bold for c in (table.rows or [])[r] if c.text.strip() == item_cell.strip() and c.text.strip())
         rows.append(_TRow(number, get, bold, s, e))
+    if ocr:
+        _repair_ocr_numbers(rows)
     return rows
 
 
 _TOP_NUMBER = re.compile(r"[IVXLC]+|[A-Z]")
+_PLAIN_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})*")
+
+
+def _repair_ocr_numbers(rows: list[_TRow]) -> None:
+    """OCR'd tables: number cells as the numbering sequence expects them. A group cell that looks
+    like the next group numeral ("Í" or "]" for I, "H" for II, "IH" for III; before the first group
+    only in a row without a lead unit, so that a task "l" stays a task), or a Roman numeral a stroke
+    away ("II" after II), is that numeral; a task cell without a digit that is no number at all
+    ("°", "S", "K)") is the number its numbered neighbours imply."""
+    lettered = any(r.number == "A" for r in rows)  # groups A, B, C: a capital letter is a group number
+    groups = 0  # Roman group numerals read so far
+    for k, row in enumerate(rows):
+        num = row.number
+        if not num or _PLAIN_NUMBER.fullmatch(num):
+            continue
+        literal = re.fullmatch(r"[IVXL]+", num) is not None
+        if literal:
+            roman = ocr_roman_as(num, groups + 1, running=groups > 0)
+        else:
+            roman = ocr_roman_as(num, groups + 1) if groups or not row.cells.get("lead") else None
+        if roman:
+            row.number, groups = roman, groups + 1
+        elif not (literal or re.search(r"\d", num) or re.fullmatch(r"[a-zđ]", num)
+                  or (lettered and re.fullmatch(r"[A-Z]", num))):
+            row.number = _number_between(rows, k) or num
+
+
+def _number_between(rows: list[_TRow], k: int) -> str | None:
+    """The number row k must have between its numbered neighbours: one that may follow the row
+    above ("4" -> "5"; "4.1" -> "4.2", "5" or "4.1.1") and precede the row below ("5.1" <- "5";
+    "6" <- "5"); after a group row the list may restart (then the row below decides); at the
+    table's ends the one neighbour decides (the next sibling of the row above, the row below's
+    predecessor)."""
+    before = next((j for j in range(k - 1, -1, -1) if _PLAIN_NUMBER.fullmatch(rows[j].number)), None)
+    after = next((j for j in range(k + 1, len(rows)) if _PLAIN_NUMBER.fullmatch(rows[j].number)), None)
+    up = _successors(rows[before].number) if before is not None else []
+    down = _predecessor(rows[after].number) if after is not None else None
+    if up and down:
+        if down in up:
+            return down
+        restart = any(_TOP_NUMBER.fullmatch(rows[j].number) for j in range(before + 1, k))
+        return down if restart else None
+    return up[0] if up else down
+
+
+def _successors(number: str) -> list[str]:
+    """Numbers that may follow `number` in a table, the next sibling first: "4.1" -> 4.2, 4.1.1, 5."""
+    parts = [int(p) for p in number.split(".")]
+    out = [".".join(map(str, [*parts[:-1], parts[-1] + 1])), f"{number}.1"]
+    out += [".".join(map(str, [*parts[:i - 1], parts[i - 1] + 1])) for i in range(len(parts) - 1, 0, -1)]
+    return out
+
+
+def _predecessor(number: str) -> str | None:
+    """The number just before `number`: "6" <- 5, "2.3" <- 2.2, "5.1" <- its group 5; None before "1"."""
+    head, _, last = number.rpartition(".")
+    if int(last) > 1:
+        return f"{head}.{int(last) - 1}" if head else str(int(last) - 1)
+    return head or None
 
 
 def _is_group(row: _TRow, nxt: _TRow | None, roman_groups: bool) -> bool:

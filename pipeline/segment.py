@@ -9,6 +9,9 @@ How it works:
   level of a numbering style comes from nesting (a stack of the styles as they appear), and a
   candidate is kept only when it continues the sequence of its style (so "2." after "1." of the
   same list, Roman numerals consecutive), or starts a new list;
+* in documents read by OCR a misread numeral is read as the one its sequence expects when it looks
+  like it ("H." after "I." is II, "II." after "II." is III, "S." after "4." is 5; look-alikes in
+  pipeline/data/ocr_numerals.toml); text documents are read as written;
 * unnumbered parts (closing "Trên đây là…", "Nơi nhận", signature, "Phụ lục") cut the outline;
 * plans without numbered parts: unnumbered part headings (upper case, or a short bold line alone that
   names a section kind) are the top level;
@@ -19,6 +22,7 @@ How it works:
 """
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from collections.abc import Iterator
@@ -83,6 +87,7 @@ class _Line:
     strong: bool  # heading block, bold, markdown heading/bold wrapper, or upper case
     table: bool  # inside a table (or a tab-separated row)
     key: str | None = None  # fold_same_length(text), sliced from the document's folded text
+    ocr: bool = False  # the document was read by OCR: numerals may be misread (see _ocr_numeral)
 
 
 def _lines(doc: PlanDoc) -> list[_Line]:
@@ -102,7 +107,8 @@ def _lines(doc: PlanDoc) -> list[_Line]:
         text = doc.text[s:e]
         strong = (block.kind == "heading" or block.bold or raw.lstrip().startswith(("#", "**", "__"))
                   or _is_upper(text))
-        out.append(_Line(s, e, text, block, first, strong, table or "\t" in text or " | " in text, key[s:e]))
+        out.append(_Line(s, e, text, block, first, strong, table or "\t" in text or " | " in text, key[s:e],
+                         doc.ocr))
 
     for block in doc.blocks:
         if block.kind == "header_cell":
@@ -144,6 +150,7 @@ class _Num:
     value: int | tuple[int, ...]
     number: str  # as written: 'II', '1', '1.1', 'a', '(1)', 'thứ nhất'
     title_start: int  # offset in the line where the heading title starts
+    alts: tuple[int, ...] = ()  # OCR'd Roman numerals: the values the token may stand for (_ocr_readings)
 
 
 _BRACKET_RANK = 10
@@ -168,7 +175,7 @@ def _roman_value(s: str) -> int | None:
 def _ocr_roman(token: str) -> str | None:
     """An upper-case Roman numeral; OCR's lower-case 'l' for 'I' is repaired ('Il' -> 'II')."""
     if token.isupper():
-        return token
+        return token if token.isascii() else None  # "Í." folds to "i." but is no numeral as written
     if "l" in token and any(c in "IVX" for c in token) and token.replace("l", "I").isupper():
         return token.replace("l", "I")
     return None
@@ -194,10 +201,11 @@ def _letters() -> list[str]:
 _CAPITAL_RANK = 3  # lettered parts "A.", "B.": below Phần/Chương/Mục, above Roman numerals
 
 
-def _parse_number(text: str, folded: str | None = None, capitals: bool = False) -> _Num | None:
+def _parse_number(text: str, folded: str | None = None, capitals: bool = False, ocr: bool = False) -> _Num | None:
     """The numbering token at the start of a heading line, or None (`folded`: its
     fold_same_length, when the caller has it; `capitals`: the plan's top parts are lettered
-    "A.", "B.", so an upper-case letter with a dot is a part number, see _capital_parts)."""
+    "A.", "B.", so an upper-case letter with a dot is a part number, see _capital_parts; `ocr`:
+    the text was read by OCR, so a numeral may be misread, see _ocr_numeral and _ocr_arabic)."""
     folded = fold_same_length(text) if folded is None else folded
     if m := _PHAN.match(folded):
         word, token = m.group(1), m.group(2)
@@ -226,15 +234,119 @@ def _parse_number(text: str, folded: str | None = None, capitals: bool = False) 
         return None
     m = _ROMAN.match(folded) or ((m2 := _ROMAN_NO_SEP.match(folded)) and _is_upper(text[m2.end():]) and m2)
     if m and (token := _ocr_roman(text[m.start(1):m.end(1)])):
-        value = _roman_value(token)
-        return _Num("roman", 4, value, token, m.end()) if value else None
+        if value := _roman_value(token):
+            return _Num("roman", 4, value, token, m.end(), _ocr_readings(token) if ocr else ())
+        return _ocr_numeral(text) if ocr else None
     if m := _LETTER.match(folded):
         token = text[m.start(1):m.end(1)]
         if token in _letters():
             return _Num("letter" + m.group(2), _BRACKET_RANK, _letters().index(token) + 1, token, m.end())
         if capitals and m.group(2) == "." and token.isupper() and token.lower() in _letters():
             return _Num("capital", _CAPITAL_RANK, _letters().index(token.lower()) + 1, token, m.end())
-    return None
+    return _ocr_numeral(text) if ocr else None
+
+
+def _line_number(line: _Line, capitals: bool = False) -> _Num | None:
+    return _parse_number(line.text, line.key, capitals, line.ocr)
+
+
+# --- OCR'd numerals -----------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _ocr_glyphs() -> tuple[dict[str, tuple[str, ...]], re.Pattern[str]]:
+    """{glyph: Roman strokes it may stand for} (pipeline/data/ocr_numerals.toml) and the pattern of
+    a numeral made of such glyphs at the start of a line (with a separator, or a space before an
+    upper-case title)."""
+    spec = read_toml("ocr_numerals.toml")["roman"]
+    glyphs = {"I": ("I",), "V": ("V",), "X": ("X",)} | {g: tuple(r) for g, r in spec["glyphs"].items()}
+    chars = "".join(re.escape(g) for g in glyphs)
+    return glyphs, re.compile(rf"([{chars}]{{1,{spec['max_len']}}})(?:\s*([.\-–:)])(?!\d)\s*|\s+(?=\S))")
+
+
+@lru_cache(maxsize=256)
+def _ocr_readings(token: str) -> tuple[int, ...]:
+    """Values of the Roman numerals an OCR'd token may stand for: "H" -> (2,), "IIL" -> (2, 3),
+    "Í" -> (1,), "II" -> (2,); () when a character is no look-alike."""
+    glyphs = _ocr_glyphs()[0]
+    if not token or any(c not in glyphs for c in token):
+        return ()
+    values = {_roman_value(s) for s in map("".join, itertools.product(*(glyphs[c] for c in token))) if s}
+    return tuple(sorted(v for v in values if v))
+
+
+def _stroke_variants(values: set[int]) -> set[int]:
+    """Numerals one "I" stroke away from `values` ("II" -> I, III): OCR drops or doubles a stroke."""
+    out: set[int] = set()
+    for v in values:
+        s = _to_roman(v)
+        for t in {s + "I", "I" + s, *(s[:k] + s[k + 1:] for k, c in enumerate(s) if c == "I")}:
+            if t and (w := _roman_value(t)):
+                out.add(w)
+    return out
+
+
+def ocr_roman_as(token: str, expected: int, running: bool = False) -> str | None:
+    """The Roman numeral `expected` (as "II") when an OCR'd `token` may be it: a look-alike ("H",
+    "Í", "IL"), or, with `running` (earlier numerals of the sequence were read), one stroke away
+    ("II" for III). None otherwise. For other numbered lists than the outline (table groups)."""
+    looks = set(_ocr_readings(token))
+    if running:
+        looks |= _stroke_variants(looks)
+    return _to_roman(expected) if expected in looks else None
+
+
+def _heading_like(title: str) -> bool:
+    """A part title: upper case, or naming a section kind."""
+    return bool(title.strip()) and (_is_upper(title) or classify_heading(title)[0] is not None)
+
+
+def _ocr_numeral(text: str) -> _Num | None:
+    """A Roman part numeral as OCR misread it ("H.", "IL.", "IIL CHỈ TIÊU", "Í."), on a line whose
+    title is a part heading: value = its smallest reading, alts = all readings (the numbering
+    sequence picks the one it expects, see _ocr_sequence)."""
+    m = _ocr_glyphs()[1].match(text)
+    if not m or m.group(1).isdigit():
+        return _ocr_arabic(text)
+    title = text[m.end():]
+    if not (m.group(2) or _is_upper(title)) or not _heading_like(title):
+        return _ocr_arabic(text)
+    alts = _ocr_readings(m.group(1))
+    return _Num("roman", 4, alts[0], _to_roman(alts[0]), m.end(), alts) if alts else _ocr_arabic(text)
+
+
+@lru_cache(maxsize=1)
+def _ocr_digit_glyphs() -> tuple[dict[str, str], re.Pattern[str]]:
+    """{glyph: digit} and the pattern of a list number as OCR misreads it: "S." for "5.", "2-" for
+    "2.", before a capital letter."""
+    glyphs = {g: d for g, d in read_toml("ocr_numerals.toml")["arabic"]["glyphs"].items()}
+    chars = "".join(re.escape(g) for g in glyphs)
+    return glyphs, re.compile(rf"([0-9{chars}]{{1,2}})\s*([.,\-])\s*(?=[^\W\d_])")
+
+
+def _ocr_arabic(text: str) -> _Num | None:
+    """A "1." list number OCR misread ("S. Thanh tra tỉnh:", "2- Tập trung …"), marked by its alts;
+    _numbered takes it only as the exact next item of a running list, never as a list's start."""
+    glyphs, pattern = _ocr_digit_glyphs()
+    m = pattern.match(text)
+    if not m or not text[m.end()].isupper() or (m.group(1).isdigit() and m.group(2) == "."):
+        return None
+    digits = "".join(glyphs.get(c, c) for c in m.group(1))
+    value = int(digits)
+    return _Num("arabic.", 5, value, str(value), m.end(), (value,)) if value > 1 else None
+
+
+def _ocr_sequence(num: _Num, last: _Num | None, title: str) -> _Num:
+    """OCR'd plans: a Roman numeral that looks like the one its sequence expects next is that one
+    ("H." after "I." is II; "II." after "II." is III, a stroke lost). Read as written otherwise."""
+    expected = last.value + 1 if last is not None and isinstance(last.value, int) else 1
+    if num.value == expected:
+        return num
+    looks = {*num.alts, num.value}
+    if last is not None:  # a lost or doubled stroke only where a running sequence says so
+        looks |= _stroke_variants(looks)
+    if expected in looks and _heading_like(title):
+        return replace(num, value=expected, number=_to_roman(expected))
+    return num
 
 
 def _is_first(num: _Num, parent: _Num | None) -> bool:
@@ -396,7 +508,7 @@ def _bare_kind(line: _Line, capitals: bool = False) -> str | None:
     """Kind of an unnumbered upper-case part heading ("TỔ CHỨC THỰC HIỆN" on its own line)."""
     if line.table or not line.first or not _is_upper(line.text) or len(line.text) > 80:
         return None
-    if _parse_number(line.text, line.key, capitals) or _marker(line):
+    if _line_number(line, capitals) or _marker(line):
         return None
     kind, score = classify_heading(line.text)
     return kind if kind not in (None, "other") and score >= _config()["match"]["bare_min_score"] else None
@@ -419,7 +531,7 @@ def _soft_kind(line: _Line, prev: _Line | None, alone: bool, styled: bool) -> st
         return None
     if not line.strong and (styled or prev is None or prev.text.rstrip()[-1:] not in _SENTENCE_END):
         return None
-    if _parse_number(text, line.key) or _marker(line):
+    if _line_number(line) or _marker(line):
         return None
     kind = classify_heading(text, nested=True)[0]
     return kind if kind in REQUIRED_KINDS else None
@@ -437,7 +549,7 @@ def _soft_parts(doc: PlanDoc, lines: list[_Line]) -> dict[int, str]:
             continue
         if _marker(line) is not None:
             break
-        if _parse_number(line.text, line.key) is not None and not found:
+        if _line_number(line) is not None and not found:
             return {}
         alone = line.first and (i + 1 == len(lines) or lines[i + 1].block is not line.block)
         if prose and (kind := _soft_kind(line, lines[i - 1] if i else None, alone, styled)):
@@ -468,7 +580,7 @@ def _capital_parts(lines: list[_Line]) -> bool:
             continue
         if _marker(line) is not None:
             return False
-        num = _parse_number(line.text, line.key, capitals=True)
+        num = _line_number(line, capitals=True)
         if num is None:
             continue
         title = line.text[num.title_start:]
@@ -495,7 +607,7 @@ def _body_start(lines: list[_Line], capitals: bool = False, soft: dict[int, str]
     for i, line in enumerate(lines):
         if line.table:
             continue
-        num = _parse_number(line.text, line.key, capitals)
+        num = _line_number(line, capitals)
         if num and num.value in (1, (1,)) and num.key in ("phan", "chuong", "muc", "capital", "roman"):
             return i
         if num and num.key == "arabic." and num.value == 1:
@@ -596,7 +708,7 @@ def _title_start(heading: str) -> int:
 
 def _take_title_line(node: OutlineNode, nxt: _Line, capitals: bool = False) -> bool:
     """'PHẦN THỨ NHẤT' alone on its line: its title is the next line (heading = both, one line)."""
-    if nxt.table or _parse_number(nxt.text, nxt.key, capitals) is not None or _marker(nxt) is not None:
+    if nxt.table or _line_number(nxt, capitals) is not None or _marker(nxt) is not None:
         return False
     node.heading = f"{node.heading} {nxt.text}"
     node.heading_end = nxt.end
@@ -617,7 +729,8 @@ def _candidates(line: _Line) -> Iterator[tuple[_Line, bool]]:
         if m.group(2)[0].isupper() and before not in _config()["numbering"]["inline_not_after"]:
             s = line.start + m.start(1)
             key = line.key[m.start(1):] if line.key is not None else None
-            yield _Line(s, line.end, line.text[m.start(1):], line.block, False, False, False, key), True
+            yield _Line(s, line.end, line.text[m.start(1):], line.block, False, False, False, key,
+                        line.ocr), True
 
 
 def _numbered(doc: PlanDoc, line: _Line, stack: list[_Entry], base_level: int, prefix: str,
@@ -626,12 +739,16 @@ def _numbered(doc: PlanDoc, line: _Line, stack: list[_Entry], base_level: int, p
 
     `guarded`: the line may be a wrapped sentence, so only an exact continuation of a list counts;
     `inline`: an item inside a line, accepted only as the exact next item of a bracketed list."""
-    num = _parse_number(line.text, line.key, capitals and not prefix)  # appendices keep "A." unread
+    num = _line_number(line, capitals and not prefix)  # appendices keep "A." unread
     if num is None or num.title_start >= len(line.text) and num.key not in ("phan", "chuong", "muc", "roman"):
         return None
     if inline and num.rank < _BRACKET_RANK:
         return None
     at = next((k for k in range(len(stack) - 1, -1, -1) if stack[k].num.key == num.key), None)
+    if num.key == "roman" and line.ocr:
+        num = _ocr_sequence(num, stack[at].num if at is not None else None, line.text[num.title_start:])
+    if num.key == "arabic." and num.alts and (at is None or not _follows(num, stack[at].num, tolerant=False)):
+        return None  # an OCR look-alike ("S." for "5.") only continues a running list
     if at is not None:
         last = stack[at].num
         tolerant = not inline and not guarded and (num.rank >= _BRACKET_RANK or line.strong)

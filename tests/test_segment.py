@@ -11,10 +11,11 @@ from pipeline.segment import classify_heading, segment
 from tests.conftest import plan
 
 
-def _doc(text: str, bold: tuple[str, ...] = (), extra: list[Block] | None = None) -> PlanDoc:
-    """A PlanDoc with one paragraph block per line (like an unreflowed TXT), then `extra` blocks."""
+def _doc(text: str, bold: tuple[str, ...] = (), extra: list[Block] | None = None, ocr: bool = False) -> PlanDoc:
+    """A PlanDoc with one paragraph block per line (like an unreflowed TXT), then `extra` blocks;
+    `ocr`: as if read from page images."""
     blocks = [Block("paragraph", ln, bold=ln.strip() in bold) for ln in text.strip().splitlines() if ln.strip()]
-    doc = PlanDoc("t", "t.txt", "t.txt", "0" * 64, "txt", blocks + (extra or []))
+    doc = PlanDoc("t", "t.txt", "t.txt", "0" * 64, "txt", blocks + (extra or []), ocr=ocr)
     return segment(assemble(doc))
 
 
@@ -311,6 +312,41 @@ II. TỔ CHỨC THỰC HIỆN
     assert _kinds(doc)[:4] == ["preamble", "purpose", "assignments", "implementation"]
 
 
+OCR_NUMERALS = """Í. Mục đích, yêu cầu
+Nâng cao chỉ số.
+H. Nhiệm vụ, giải pháp
+1. Đối với Chỉ số PCI
+2. Đối với Chỉ số DDCI
+II. Kinh phí thực hiện
+Kinh phí từ ngân sách.
+IY. TỔ CHỨC THỰC HIỆN
+"""
+
+
+def test_ocr_misread_roman_numerals_follow_the_sequence() -> None:
+    """Scans: "Í." is I, "H." is II, "II." after II is III (a stroke lost), "IY." after III is IV;
+    each accepted because its title is a part heading and the numeral is the one the sequence expects."""
+    doc = _doc(HEADER + OCR_NUMERALS + TAIL, ocr=True)
+    assert _paths(doc) == ["I", "II", "II.1", "II.2", "III", "IV"]
+    assert _kinds(doc)[:5] == ["preamble", "purpose", "assignments", "funding", "implementation"]
+    funding = doc.sections_of("funding")[0]
+    assert doc.text[funding.start:funding.end].rstrip().endswith("Kinh phí từ ngân sách.")  # no run-on
+
+
+def test_ocr_numerals_only_in_ocr_documents_and_only_as_headings() -> None:
+    text = _doc(HEADER + OCR_NUMERALS + TAIL)  # a text document: "H." and "Í." are no numerals
+    assert "II.1" not in _paths(text) and not any(n.number == "IV" for n in text.outline)
+    prose = _doc(HEADER + """I. MỤC ĐÍCH, YÊU CẦU
+H. Văn An được giao theo dõi việc này.
+II. NHIỆM VỤ
+1. Giao Văn phòng chủ trì.
+""" + TAIL, ocr=True)
+    assert _paths(prose) == ["I", "II", "II.1"]  # "H." before a sentence stays text
+    first = _doc(HEADER + "IL. ĐÁNH GIÁ CHUNG\nKết quả năm trước.\nII. MỤC ĐÍCH, YÊU CẦU\nII. NHIỆM VỤ CỤ THỂ\n"
+                 "1. Nội dung Tham gia của người dân\n" + TAIL, ocr=True)
+    assert _paths(first) == ["I", "II", "III", "III.1"]  # "IL." as the first part is I
+
+
 SOFT_BODY = """Mục đích, yêu cầu
 Góp phần cải thiện môi trường kinh doanh trên địa bàn xã.
 Mục đích của việc đánh giá là tìm ra hạn chế để khắc phục trong năm nay.
@@ -432,17 +468,91 @@ def test_classify_nested_heading_is_strict() -> None:
 LINE_POOL = ["I. MỤC ĐÍCH", "II. NHIỆM VỤ", "1. Việc một", "2. Việc hai", "1.1. Ý", "a) Giao", "b) Phối hợp",
              "(1) Một", "(2) Hai", "Nơi nhận:", "CHỦ TỊCH", "Phụ lục 1", "PHẦN THỨ NHẤT", "văn bản tiếp",
              "Trên đây là Kế hoạch", "- gạch đầu dòng", "III. KINH PHÍ", "", "  ", "5/11 xã", "x) y", "Il.",
-             "A. MỤC ĐÍCH", "B. NHIỆM VỤ", "Tổ chức thực hiện", "Kinh phí thực hiện",
+             "A. MỤC ĐÍCH", "B. NHIỆM VỤ", "Tổ chức thực hiện", "Kinh phí thực hiện", "H. Nhiệm vụ", "Í. MỤC ĐÍCH",
+             "IIL CHỈ TIÊU", "Í.", "H", "ll KINH PHÍ", "L. Kinh phí",
              "Căn cứ Kế hoạch số 7/KH-UBND ngày 02/01/2024 của UBND huyện."]
 
 
-@given(st.lists(st.sampled_from(LINE_POOL), max_size=25))
+@given(st.lists(st.sampled_from(LINE_POOL), max_size=25), st.booleans())
 @settings(max_examples=150, deadline=None)
-def test_any_line_sequence_segments_cleanly(lines: list[str]) -> None:
-    doc = _doc("\n".join(lines))
+def test_any_line_sequence_segments_cleanly(lines: list[str], ocr: bool) -> None:
+    doc = _doc("\n".join(lines), ocr=ocr)
     if not doc.text:
         assert doc.sections == [] and doc.outline == []
         return
     _check_cover(doc)
     for n in doc.outline:
         assert 0 <= n.start < n.end <= len(doc.text)
+
+
+def test_ocr_table_numbers_follow_the_sequence() -> None:
+    """Scanned appendix table: group cells "Í"/"H" are groups I/II, a task cell "°" between 4 and the
+    end is 5, a header "ST T1" (the column rule read as 1) is still the number column, and a heading
+    run on into its title gives the label "PHỤ LỤC", not "PHỤ LỤC NHIỆM"."""
+    from extractors.assignments import extract_assignments
+
+    table = Block("table", rows=[[Cell(c) for c in r] for r in [
+        ["ST T1", "Nhiệm vụ", "Cơ quan thực hiện", "Thời gian hoàn thành"],
+        ["Í", "Chỉ số cải cách hành chính", "", ""],
+        ["1", "Ban hành kế hoạch tuyên truyền", "Phòng Văn hóa và Thông tin", "Quý III/2024"],
+        ["2", "Rà soát thủ tục hành chính", "Phòng Nội vụ", "Quý IV/2024"],
+        ["3", "Số hóa hồ sơ", "Văn phòng HĐND và UBND", "Năm 2024"],
+        ["H", "Chỉ số SIPAS", "", ""],
+        ["4", "Tổ chức khảo sát sự hài lòng", "Phòng Nội vụ", "Năm 2024"],
+        ["°", "Lắp đặt camera giám sát", "Văn phòng HĐND và UBND", "Thường xuyên"]]])
+    text = HEADER + "I. MỤC ĐÍCH, YÊU CẦU\nII. NHIỆM VỤ\n" + TAIL + "PHỤ LỤC NHIỆM VỤ CỤ THỂ NĂM 2024\n"
+    numbers = {ocr: [r.section_no for r in extract_assignments(_doc(text, extra=[table], ocr=ocr))]
+               for ocr in (True, False)}
+    assert numbers[True] == [f"PHỤ LỤC/{n}" for n in "12345"]
+    assert "PHỤ LỤC/°" in numbers[False]  # a text document's cells are read as written
+
+
+def test_ocr_table_numbers_from_neighbours_and_group_lookalikes() -> None:
+    """"]" is group I; "IH" (a group row with a lead, after groups I and II) is III; "K)" between tasks
+    2 and 4 is 3; "S" between 4 and 6 is 5; in a table with groups 1, 2, 3, "R)" between 2.1 and 3.1
+    is their group 3."""
+    from extractors.assignments import extract_assignments
+
+    roman = [["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn"],
+             ["]", "Gia nhập thị trường", "", ""],
+             ["1", "Liên thông đăng ký doanh nghiệp", "Sở Kế hoạch và Đầu tư", "Quý II/2024"],
+             ["2", "Hỗ trợ hộ kinh doanh", "UBND các huyện", "Thường xuyên"],
+             ["H", "Tiếp cận đất đai", "", ""],
+             ["K)", "Công bố bảng giá đất", "Sở Tài nguyên và Môi trường", "Trước ngày 30/6/2024"],
+             ["4", "Rà soát quỹ đất sạch", "Sở Tài nguyên và Môi trường", "Tháng 9/2024"],
+             ["IH", "Chi phí không chính thức", "Thanh tra tỉnh", "Định kỳ 6 tháng"],
+             ["IV", "Tính năng động", "", ""],
+             ["S", "Tổ chức hội nghị đối thoại", "Văn phòng UBND tỉnh", "Quý III/2024"],
+             ["6", "Tổ chức phiên giao dịch việc làm", "Sở Nội vụ", "Quý IV/2024"]]
+    nested = [["TT", "Nội dung công việc", "Công chức thực hiện", "Thời gian"],
+              ["1", "Công tác chỉ đạo, điều hành", "", ""],
+              ["1.1", "Ban hành kế hoạch", "Công chức Văn phòng - Thống kê", "Quý I/2025"],
+              ["2", "Cải cách thủ tục hành chính", "", ""],
+              ["2.1", "Niêm yết thủ tục hành chính", "Công chức Tư pháp - Hộ tịch", "Thường xuyên"],
+              ["R)", "Chỉ số hài lòng (SIPAS)", "", ""],
+              ["3.1", "Khảo sát sự hài lòng", "Công chức Văn phòng - Thống kê", "Năm 2025"]]
+    text = HEADER + "I. MỤC ĐÍCH, YÊU CẦU\nII. NHIỆM VỤ\n" + TAIL + "PHỤ LỤC\nNHIỆM VỤ CỤ THỂ\n"
+    tables = [Block("table", rows=[[Cell(c) for c in r] for r in t]) for t in (roman, nested)]
+    got = extract_assignments(_doc(text, extra=tables, ocr=True))
+    assert [r.section_no for r in got] == [f"PHỤ LỤC/{n}" for n in ("1", "2", "3", "4", "III", "5", "6",
+                                                                     "1.1", "2.1", "3.1")]
+    assert got[-1].index_name_raw == "Chỉ số hài lòng (SIPAS)"  # "R)" read as group 3
+
+
+def test_ocr_list_number_lookalike_only_continues_a_list() -> None:
+    """"S." is 5 right after "4." of a running list (and "2-" is 2 after "1."); never a list's start."""
+    doc = _doc(HEADER + """I. MỤC ĐÍCH, YÊU CẦU
+1. Tạo chuyển biến trong nhận thức.
+2- Tập trung cải thiện các chỉ số thành phần.
+II. NHIỆM VỤ CỤ THỂ
+1. Sở Kế hoạch và Đầu tư:
+2. Văn phòng UBND tỉnh:
+3. Sở Tài nguyên và Môi trường:
+4. Sở Tư pháp:
+S. Thanh tra tỉnh:
+6. Sở Công Thương:
+III. TỔ CHỨC THỰC HIỆN
+S. Sở Nội vụ theo dõi.
+""" + TAIL, ocr=True)
+    assert _paths(doc) == ["I", "I.1", "I.2", "II", "II.1", "II.2", "II.3", "II.4", "II.5", "II.6", "III"]
+    assert "II.5" not in _paths(_doc(HEADER + "II. NHIỆM VỤ\n4. Sở Tư pháp:\nS. Thanh tra tỉnh:\n" + TAIL))
