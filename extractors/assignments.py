@@ -327,17 +327,25 @@ def _task_index(text: str, section_no: str | None, ctx: _Ctx) -> dict:
 _UNIT_HEAD_WORDS = 15
 
 
-def _unit_heading(line: _Line, outline_heading: bool) -> tuple[str, str, str] | None:
+_ANY_NUMBER = re.compile(r"^\S{1,6}[.)]\s+")  # a numbering token as the outline read it ("S." in a scan)
+
+
+def _unit_heading(line: _Line, node: OutlineNode | None) -> tuple[str, str, str] | None:
     """(number, unit, text after the colon) of a line that heads one unit's tasks: "1. Sở Kế hoạch và
-    Đầu tư:", "b) Phòng Nội vụ: chủ trì …", or a heading of the outline that is only a unit's name
-    ("1. Phòng Tài chính - Kế hoạch")."""
+    Đầu tư:", "b) Phòng Nội vụ: chủ trì …", or a heading of the outline (`node`) that is only a unit's
+    name ("1. Phòng Tài chính - Kế hoạch")."""
+    outline_heading = node is not None
     m = _NUMBERED.match(line.body)
     number, title = (m.group("num"), m.group("title")) if m else (None, line.body)
     if not m:
         marker = _MARKERS["letter"].match(line.body)
-        if not marker:
+        token = _ANY_NUMBER.match(line.body) if node and node.number else None
+        if marker:
+            number, title = marker.group("m"), line.body[marker.end():]
+        elif token:  # the outline repaired an OCR'd number ("S." read as 5)
+            number, title = node.number, line.body[token.end():]
+        else:
             return None
-        number, title = marker.group("m"), line.body[marker.end():]
     unit, sep, rest = title.partition(":")
     unit = unit.strip(" *_.")
     if not (sep or outline_heading) or len(unit.split()) > _UNIT_HEAD_WORDS or _label(title) or not _names_unit(unit):
@@ -368,7 +376,7 @@ def _unit_block_rows(doc: PlanDoc, section: Section, lines: list[_Line], covered
     task paragraph (label lines such as "Thời gian: …" belong to the task above), led by the unit,
     for the index the task names (else the plan's family)."""
     heads = [(i, h) for i, line in enumerate(lines)
-             if i not in covered and (h := _unit_heading(line, _node_at(doc.outline, line.start) is not None))]
+             if i not in covered and (h := _unit_heading(line, _node_at(doc.outline, line.start)))]
     rows: list[AssignmentRow] = []
     for k, (i, (number, unit, rest)) in enumerate(heads):
         stop = heads[k + 1][0] if k + 1 < len(heads) else len(lines)

@@ -348,3 +348,22 @@ def test_a_leader_column_is_the_rows_leader_not_its_lead() -> None:
     assert row.index_code == "PAPI.ENVIRONMENT"
     assert row.lead_units == ["Công chức Địa chính - Xây dựng"]
     assert row.leader == "Đồng chí Lò Văn Sình - Phó Chủ tịch UBND xã"
+
+
+def test_a_unit_heading_whose_number_ocr_misread() -> None:
+    """In a scan "5." comes out as "S."; the outline reads it as 5 and the unit's tasks follow it."""
+    blocks = [Block("paragraph", text=p) for p in [
+        "KẾ HOẠCH Cải thiện Chỉ số PCI tỉnh Lai Châu năm 2025",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "Nâng cao chỉ số.",
+        "II. NHIỆM VỤ CỤ THỂ CỦA CÁC CƠ QUAN, ĐƠN VỊ",
+        "1. Sở Tư pháp:", "- Chủ trì trợ giúp pháp lý cho doanh nghiệp. Thời gian: hằng năm.",
+        "2. Sở Nội vụ:", "- Chủ trì kiểm tra công vụ. Thời gian: Quý II/2025.",
+        "3. Sở Công Thương:", "- Chủ trì xúc tiến thương mại. Thời gian: Quý III/2025.",
+        "4. Sở Xây dựng:", "- Chủ trì cấp phép xây dựng đúng hạn. Thời gian: thường xuyên.",
+        "S. Thanh tra tỉnh:", "- Chủ trì thanh tra công vụ, giảm Chi phí không chính thức. Thời gian: định kỳ 6 tháng.",
+        "III. TỔ CHỨC THỰC HIỆN", "Các sở triển khai.",
+    ]]
+    doc = segment(assemble(PlanDoc("x", "x.pdf", "x.pdf", "0" * 64, "pdf", blocks, ocr=True)))
+    last = extract_assignments(doc)[-1]
+    assert (last.section_no, last.lead_units, last.index_code) == ("II.5", ["Thanh tra tỉnh"], "PCI.INFORMAL_COST")
