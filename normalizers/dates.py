@@ -36,6 +36,7 @@ _YEAR = r"(?P<y>(?:19|20)\d\d)"
 _BLANK = r"[ \t.…_\-]*"  # a day/month left blank in a draft: spaces, dots, ellipsis, underscores
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _QUARTER = r"(?P<q>iv|i{1,3}|[1-4])"
+_QUY = "qu[yi]"  # "quý", and "quí" of the old spelling (folded)
 _YEAR_SEP = r"\s*(?:[/-]|,?\s+nam)\s*"  # "3/2023", "3 năm 2023", "3, năm 2023"
 _B = r"(?<![\w/.-])"  # left boundary: not inside a word or a longer number
 _E = r"(?![\w/])"  # right boundary
@@ -59,7 +60,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # ngày    tháng    năm 2023 (draft, day and month blank)
     ("blank_month", re.compile(rf"{_w('ngay')}{_BLANK}thang{_BLANK}nam\s+{_YEAR}{_E}")),
     # quý I năm 2023, quý 1/2023
-    ("quarter", re.compile(rf"{_w('quy')}\s+{_QUARTER}{_YEAR_SEP}{_YEAR}{_E}")),
+    ("quarter", re.compile(rf"{_w('qu')}[yi]\s+{_QUARTER}{_YEAR_SEP}{_YEAR}{_E}")),
     # 6 tháng đầu năm 2023, 6 tháng cuối năm 2023
     ("months_of_year",
      re.compile(rf"{_DIGIT_FIRST}{_B}(?P<n>0?[1-9]|1[0-2])\s+thang\s+(?P<part>dau|cuoi)\s+nam\s+{_YEAR}{_E}")),
@@ -68,19 +69,19 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(rf"{_w('nam')}\s+{_YEAR}{_E}")),
     # recurring timings: "ngày 20 tháng cuối quý", "quý IV hàng năm", "hằng tháng", "định kỳ"
     ("recurring", re.compile(
-        rf"{_w('ngay')}\s+\d{{1,2}}\s+(?:cua\s+)?(?:thang\s+(?:cuoi|dau)\s+(?:moi\s+|cac\s+)?(?:quy|nam)"
+        rf"{_w('ngay')}\s+\d{{1,2}}\s+(?:cua\s+)?(?:thang\s+(?:cuoi|dau)\s+(?:moi\s+|cac\s+)?(?:{_QUY}|nam)"
         rf"|hang\s+thang)\b"
-        rf"|{_w('quy')}\s+{_QUARTER}\s+hang\s+nam\b"
+        rf"|{_w('qu')}[yi]\s+{_QUARTER}\s+hang\s+nam\b"
         rf"|{_w('thang')}\s+\d{{1,2}}\s+hang\s+nam\b"
         rf"|{_w('ngay')}\s+\d{{1,2}}(?:\s*/\s*|\s+thang\s+)\d{{1,2}}\s+hang\s+nam\b"
-        rf"|{_w('hang')}\s+(?:ngay|tuan|thang|quy|nam)\b"
+        rf"|{_w('hang')}\s+(?:ngay|tuan|thang|{_QUY}|nam)\b"
         rf"|{_w('dinh')}\s+ky\b|{_w('thuong')}\s+xuyen\b"
     )),
 ]
 # Forms without a year resolve only with a caller-supplied year (the plan's own year).
 _NO_YEAR = r"(?![ \t]*(?:[/.-][ \t]*\d|,?\s*nam\b|hang\b))"
 _BARE: list[tuple[str, re.Pattern[str]]] = [
-    ("quarter", re.compile(rf"{_w('quy')}\s+{_QUARTER}{_E}{_NO_YEAR}")),
+    ("quarter", re.compile(rf"{_w('qu')}[yi]\s+{_QUARTER}{_E}{_NO_YEAR}")),
     ("numeric", re.compile(rf"{_w('ngay')}\s+{_DAY}\s*/\s*{_MON}{_E}{_NO_YEAR}")),
     ("verbal", re.compile(rf"{_w('ngay')}\s+{_DAY}\s+thang\s+{_MON}{_E}{_NO_YEAR}")),
     ("month", re.compile(rf"{_w('thang')}\s+{_MON}{_E}{_NO_YEAR}")),
@@ -144,6 +145,38 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMatch]:
         if res is not None:
             out.append(DateMatch(start, end, res[0], res[1], text[start:end], res[2]))
     return out
+
+
+# A quarter numeral as OCR may read it: strokes of I (I l 1 | i T !), a merged "II" (H), a final V.
+_QUARTER_READ = re.compile(r"(?<!\w)([Qq]u[ýíYyIi]|QU[ÝÍ])(\s+)([Il1|iT!H]{1,3}[Vv]?)(?=[\s/.,;:)\-–]|$)")
+_ONE_STROKE = frozenset("Il1|iT!")
+
+
+def _quarter_numeral(read: str) -> str | None:
+    """The Roman numeral of a quarter (I-IV) that an OCR reading stands for, or None."""
+    if read in ("I", "II", "III", "IV") or read in ("1", "2", "3", "4"):
+        return None  # well read (Roman or Arabic)
+    strokes = read.rstrip("Vv")
+    if strokes != read:  # a V: only IV is a quarter
+        return "IV" if len(strokes) == 1 and strokes in _ONE_STROKE else None
+    ones = sum(2 if ch == "H" else 1 for ch in strokes)
+    if ones > 3:  # an H may be one stroke as well as two merged ("IIH", "HHI" for III)
+        ones = len(strokes)
+    return "I" * ones if 1 <= ones <= 3 else None
+
+
+def repair_quarter_numerals(text: str) -> str:
+    """OCR look-alikes of a quarter's Roman numeral after "Quý" made right: "Quý IH/2024" ->
+    "Quý III/2024", "Quý 11/2024" -> "Quý II/2024", "Quý 1V" -> "Quý IV". Quarters are I-IV, so a
+    token of I-like strokes there can mean nothing else; a well-read numeral is left alone."""
+    if not text or "u" not in text and "U" not in text:
+        return text
+
+    def fix(m: re.Match[str]) -> str:
+        numeral = _quarter_numeral(m.group(3))
+        return m.group(0) if numeral is None else m.group(1) + m.group(2) + numeral
+
+    return _QUARTER_READ.sub(fix, text)
 
 
 def parse_date(s: str) -> str | None:

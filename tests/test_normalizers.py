@@ -7,7 +7,7 @@ from functools import cache
 
 import pytest
 
-from normalizers.dates import find_dates, last_day, parse_date
+from normalizers.dates import find_dates, last_day, parse_date, repair_quarter_numerals
 from normalizers.numbers import NUMBER_RE, parse_number
 from normalizers.syllable import is_syllable
 from normalizers.text import fold, normalize_text
@@ -160,6 +160,29 @@ def test_parse_date() -> None:
     assert parse_date("ngày tháng năm 2024") == "2024"
     assert parse_date("thường xuyên") is None
     assert parse_date("") is None
+
+
+def test_quarter_in_the_old_spelling() -> None:
+    assert dates("Thời gian : Quí III/2025.") == [("Quí III/2025", "2025-09-30", "by_quarter")]
+    assert dates("báo cáo hằng quí") == [("hằng quí", "", "recurring")]
+    assert [(m.raw, m.iso) for m in find_dates("trong quí II", default_year=2026)] == [("quí II", "2026-06-30")]
+
+
+@pytest.mark.parametrize(("read", "want"), [
+    ("trong Quý IH/2025", "trong Quý III/2025"),  # "II" merged into H
+    ("Quý IIH/2025.", "Quý III/2025."),  # an H that can only be one stroke
+    ("Quý HHI/2025", "Quý III/2025"),
+    ("Quý TI1/2025", "Quý III/2025"),
+    ("Quý 11/2025", "Quý II/2025"),
+    ("Quý II và Quý 1V năm 2025.", "Quý II và Quý IV năm 2025."),
+    ("QUÝ lII", "QUÝ III"),
+    ("Quí Il, 2025", "Quí II, 2025"),
+    # well read, or no quarter at all: untouched
+    ("Quý III/2025; Quý 1/2025; Quý IV", "Quý III/2025; Quý 1/2025; Quý IV"),
+    ("Quý 12/2025; Quý V; Quỹ 11; Lê Quý Hải; hằng quý.", "Quý 12/2025; Quý V; Quỹ 11; Lê Quý Hải; hằng quý."),
+])
+def test_repair_quarter_numerals(read: str, want: str) -> None:
+    assert repair_quarter_numerals(read) == want
 
 
 def test_last_day() -> None:

@@ -304,3 +304,124 @@ def test_prepare_drops_red_and_blue_ink_keeps_black():
     assert gray.mode == "L"
     assert gray.getpixel((5, 5)) < 60
     assert gray.getpixel((15, 5)) > 180 and gray.getpixel((25, 5)) > 180
+
+
+# --- centred titles, doubtful lines, lines Tesseract left out ----------------------------------
+
+LEFT, RIGHT = 350, 2130  # the text column of the synthetic pages (its centre is W // 2)
+
+
+def _span(text: str, left: int, right: int, top: int, conf: float = 95.0) -> ocr.Line:
+    """A line whose words are spread from `left` to `right` (justified, or a centred title line)."""
+    tokens = text.split()
+    inks = [CHAR * len(t) for t in tokens]
+    gap = (right - left - sum(inks)) / max(1, len(tokens) - 1)
+    words, x = [], float(left)
+    for token, ink in zip(tokens, inks, strict=True):
+        words.append(ocr.Word(token, round(x), top, round(x) + ink, top + HEIGHT, conf))
+        x += ink + gap
+    return ocr.Line(words)
+
+
+def _texts_of(lines: list[ocr.Line], page: int = 2) -> list[str]:
+    return [b.text for b in ocr.page_blocks(_page(lines, page=page), first_page=False)]
+
+
+def test_layout_wrapped_centred_title_is_one_paragraph():
+    lines = [
+        _centred("KẾ HOẠCH", W // 2, 300),
+        _span("Nâng cao Chỉ số năng lực cạnh tranh cấp tỉnh (PCI) và", 400, 2080, 380),  # ends near the margin
+        _span("Chỉ số đánh giá cấp sở, ngành, địa", 600, 1880, 460),  # capital, but would not fit above
+        _span("phương (DDCI) thị xã Hòa Lâm năm 2025", 640, 1840, 540),  # lower case: goes on
+        _span("Căn cứ Kế hoạch số 21/KH-UBND ngày 10/01/2025 của UBND tỉnh về", 500, RIGHT, 660),
+        _span("nâng cao Chỉ số PCI năm 2025;", LEFT, 1000, 735),
+    ]
+    assert _texts_of(lines) == [
+        "KẾ HOẠCH",
+        "Nâng cao Chỉ số năng lực cạnh tranh cấp tỉnh (PCI) và Chỉ số đánh giá cấp sở, ngành, địa "
+        "phương (DDCI) thị xã Hòa Lâm năm 2025",
+        "Căn cứ Kế hoạch số 21/KH-UBND ngày 10/01/2025 của UBND tỉnh về nâng cao Chỉ số PCI năm 2025;",
+    ]
+
+
+def test_layout_title_with_a_bracketed_acronym_line_and_a_flush_first_line():
+    lines = [
+        _span("Cải thiện Chỉ số đánh giá năng lực cạnh tranh cấp huyện", 360, 2120, 300),  # nearly full
+        _centred("(DDCI)", W // 2, 380),  # caps, alone on its line: still the title
+        _centred("huyện Kim Sơn năm 2025", W // 2, 460),
+        _span("Thực hiện Kế hoạch số 5/KH-UBND của UBND tỉnh, UBND huyện ban hành", 500, RIGHT, 580),
+        _span("kế hoạch như sau:", LEFT, 800, 655),
+    ]
+    title = "Cải thiện Chỉ số đánh giá năng lực cạnh tranh cấp huyện (DDCI) huyện Kim Sơn năm 2025"
+    assert _texts_of(lines)[0] == title
+
+
+def test_layout_label_line_and_note_stay_apart_from_a_wrapped_caps_title():
+    lines = [
+        _centred("PHỤ LỤC", W // 2, 300),  # its first word would fit after it: a label of its own
+        _span("DANH MỤC NHIỆM VỤ TRỌNG TÂM NÂNG CAO CHỈ SỐ PAPI CỦA", 420, 2060, 380),
+        _centred("PHƯỜNG TÂY SƠN NĂM 2025", W // 2, 460),
+        _centred("(Kèm theo Kế hoạch số 15/KH-UBND ngày 03/3/2025)", W // 2, 540),  # a note
+        _span("Các công chức chuyên môn theo dõi, báo cáo kết quả thực hiện trước", 500, RIGHT, 660),
+        _span("ngày 15/12/2025.", LEFT, 700, 735),
+    ]
+    assert _texts_of(lines)[:3] == [
+        "PHỤ LỤC",
+        "DANH MỤC NHIỆM VỤ TRỌNG TÂM NÂNG CAO CHỈ SỐ PAPI CỦA PHƯỜNG TÂY SƠN NĂM 2025",
+        "(Kèm theo Kế hoạch số 15/KH-UBND ngày 03/3/2025)",
+    ]
+
+
+def test_layout_body_first_line_indent_still_starts_a_paragraph():
+    lines = [
+        _span("2. Nhiệm vụ trọng tâm của phường Đông Hòa trong năm 2025 gồm các", 500, RIGHT, 300),
+        _span("nội dung sau đây", LEFT, 800, 375),
+        _span("Tập trung cải thiện các chỉ số thành phần có điểm thấp, nhất là chỉ", 500, RIGHT, 470),
+        _span("số Chi phí thời gian.", LEFT, 900, 545),
+    ]
+    assert len(_texts_of(lines)) == 2
+
+
+def test_layout_keeps_a_doubtful_well_formed_line_and_repairs_quarter_numerals():
+    lines = [
+        _span("Thời gian thực hiện: hoàn thành rà soát xong trong Quý", 500, RIGHT, 300),
+        _line("II/2025.", LEFT, 380, conf=40.0),  # the model is unsure of a lone numeral line
+        _line("- Thời hạn: Quý IH/2025; báo cáo Quý 1V.", 500, 480),
+        _line("- Lưu: VT. %vV", LEFT, 560, conf=25.0),  # a word read at 25: debris
+    ]
+    assert _texts_of(lines) == [
+        "Thời gian thực hiện: hoàn thành rà soát xong trong Quý II/2025.",
+        "- Thời hạn: Quý III/2025; báo cáo Quý IV.",
+    ]
+
+
+def _ink_line(a, left: int, top: int, chars: int) -> None:
+    """Glyph-like ink: `chars` dark blocks (16 x 40 px, 6 px apart)."""
+    for k in range(chars):
+        x = left + 22 * k
+        a[top:top + 40, x:x + 16] = 20
+
+
+def test_missed_boxes_finds_text_ink_no_word_covers():
+    import numpy as np
+
+    a = np.full((700, 2480), 235, dtype=np.uint8)
+    _ink_line(a, 350, 100, 60)  # read by tesseract (a word box covers it)
+    _ink_line(a, 360, 300, 30)  # left out of the reading
+    _ink_line(a, 1500, 300, 12)  # the same row, right column (a signer's name)
+    a[500:503, 350:1200] = 20  # a thin rule
+    a[600:640, 900:915] = 20  # one glyph alone
+    covered = ocr.Line([ocr.Word("x" * 60, 350, 100, 350 + 22 * 60, 140, 96.0)])
+    boxes = ocr.missed_boxes(Image.fromarray(a), [covered], [], unit=45.0)
+    assert len(boxes) == 1
+    left, top, right, bottom = boxes[0]
+    assert (left, top) == (360, 300) and right >= 1500 + 22 * 11 and bottom == 340
+
+
+def test_add_line_joins_a_row_or_inserts_in_reading_order():
+    first = _line("- Phòng Nội vụ;", LEFT, 300)
+    last = _line("- Lưu: VT.", LEFT, 450)
+    lines = [first, last]
+    ocr._add_line(lines, _line("- Đảng ủy phường;", LEFT, 375))
+    ocr._add_line(lines, _line("Trần Văn Hải", 1500, 380))
+    assert [line.text for line in lines] == ["- Phòng Nội vụ;", "- Đảng ủy phường; Trần Văn Hải", "- Lưu: VT."]

@@ -4,7 +4,9 @@ Tesseract runs as a CLI subprocess with TSV output (word boxes + confidences), o
 page, single-threaded (OMP_THREAD_LIMIT=1) and parallel across pages: Tesseract's own threading is
 much slower on small machines. Layout is rebuilt from the word geometry: two-column regions (the
 Decree 30 header, the "Nơi nhận" / signature block) are split at wide gaps, wrapped lines are
-re-joined into paragraphs, page numbers and stamp/signature debris are dropped.
+re-joined into paragraphs (a centred title wrapped over lines too), page numbers and stamp/signature
+debris are dropped. Ink that no word covers is read again (Tesseract's layout analysis can drop a
+whole line), so are short lines read with low confidence.
 Before OCR a page is cleaned where needed (ocr_prep: uneven light, skew, small text); ruled
 tables are found on the image, their lines erased, and the words in their cells become table
 Blocks (ocr_tables), continued across page breaks like the text-PDF reader's tables.
@@ -25,8 +27,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageChops
 
+from normalizers.dates import repair_quarter_numerals
 from normalizers.vocab import repair_text
 
 from ..model import Block
@@ -35,6 +39,7 @@ from . import ReadError
 from .ocr_prep import enlarge, flatten_light, straighten
 from .ocr_tables import (
     PageGrid,
+    dark_mask,
     erase_rulings,
     find_page_grids,
     repair_numbering,
@@ -52,6 +57,21 @@ COLOUR_SHARE = 0.0005  # share of thumbnail pixels that must be coloured to run 
 # Look-alikes Tesseract's vie model emits that Vietnamese never uses (Icelandic eth for Đ).
 _CONFUSABLES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 MIN_SEGMENT_CONF = 50.0  # mean word confidence below which a line segment is debris (stamp, signature)
+MIN_RESCUED_WORD_CONF = 30.0  # below MIN_SEGMENT_CONF, well-formed words this sure of each stay text
+# Ink that no word covers is read again when it looks like a text line (Tesseract's layout analysis
+# may drop a whole line): band height and width in word heights, share of dark pixels in its box.
+MISSED_HEIGHT = (0.6, 3.0)
+MISSED_MIN_WIDTH = 3.0
+MISSED_MIN_INK = 0.06  # printed text ~0.12; signature strokes and specks stay below
+# One word as printed: letters/digits joined by / . , : -, optional brackets and end punctuation.
+_CLEAN_WORD = re.compile(r"[(\[“\"]?[^\W_]+(?:[/.,:-][^\W_]+)*[)\]”\".,;:]*")
+# Centred lines (titles), in word heights: set off from both margins by more than CENTRED_INDENT,
+# centres within CENTRE_TOLERANCE of the column centre (and of each other).
+CENTRED_INDENT = 0.5
+CENTRE_TOLERANCE = 0.75
+_BRACKETED = re.compile(r"\([^()]*\)")
+# A note under a title, "(Kèm theo Kế hoạch số …)": a bracket that does not close on its first word.
+_NOTE = re.compile(r"\((?![^\s()]*\))")
 
 
 @dataclass
@@ -200,14 +220,102 @@ def ocr_page(page: int, load: Callable[[], Image.Image], slots: threading.Semaph
 
 
 def _read_page(page: int, image: Image.Image, grids: list[PageGrid], slots: threading.Semaphore) -> PageOCR:
-    """The page read with its tables' lines erased, then its doubtful table cells read again."""
+    """The page read with its tables' lines erased, then its doubtful table cells, its doubtful
+    short lines and the text lines Tesseract left out read again."""
     image = erase_rulings(image, grids)
     with slots:  # at most `workers` tesseract processes; the next page is prepared meanwhile
         lines = parse_tsv(run_tesseract(_pgm(image)))
+        if lines:
+            unit, tables = _unit(lines), [pg.grid for pg in grids]
+            for box in missed_boxes(image, lines, tables, unit):
+                for line in _read_lines(image, box, round(0.4 * unit)):
+                    _add_line(lines, line)
+            _reread_doubtful(image, _outside(lines, tables), lines, unit)
         words = [w for line in lines for w in line.words]
         for grid in grids:
             reread_cells(image, grid, words, _read_block)
     return PageOCR(page, image.width, image.height, lines, grids)
+
+
+def _runs(on: np.ndarray, max_gap: int) -> list[tuple[int, int]]:
+    """[start, end) runs of True values, runs closer than max_gap merged."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], on.astype(np.int8), [0]))))
+    runs: list[tuple[int, int]] = []
+    for start, end in zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True):
+        if runs and start - runs[-1][1] <= max_gap:
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((start, end))
+    return runs
+
+
+def missed_boxes(image: Image.Image, lines: list[Line], grids: list[Grid],
+                 unit: float) -> list[tuple[int, int, int, int]]:
+    """Boxes (left, top, right, bottom) of text-like ink that no word covers and no table holds:
+    a line Tesseract's layout analysis dropped (seen: a 'Nơi nhận' row beside the signer's name).
+    Bands of text height and width with print-like ink density; specks, rules and signatures
+    fail one of the three."""
+    dark = dark_mask(np.asarray(image))
+    pad = round(0.3 * unit)
+    for line in lines:
+        for w in line.words:
+            dark[max(0, w.top - pad):w.bottom + pad, max(0, w.left - pad):w.right + pad] = False
+    for g in grids:
+        dark[max(0, int(g.ys[0]) - pad):int(g.ys[-1]) + pad, max(0, int(g.xs[0]) - pad):int(g.xs[-1]) + pad] = False
+    boxes = []
+    rows = np.count_nonzero(dark, axis=1) >= max(3, 0.1 * unit)
+    for top, bottom in _runs(rows, pad):
+        if not MISSED_HEIGHT[0] * unit <= bottom - top <= MISSED_HEIGHT[1] * unit:
+            continue
+        band = dark[top:bottom]
+        spans = [(a, b) for a, b in _runs(band.any(axis=0), round(2.5 * unit)) if b - a >= unit]
+        if not spans or spans[-1][1] - spans[0][0] < MISSED_MIN_WIDTH * unit:
+            continue
+        ink = sum(int(np.count_nonzero(band[:, a:b])) for a, b in spans)
+        if ink >= MISSED_MIN_INK * (bottom - top) * sum(b - a for a, b in spans):
+            boxes.append((spans[0][0], top, spans[-1][1], bottom))
+    return boxes
+
+
+def _read_lines(image: Image.Image, box: tuple[int, int, int, int], pad: int) -> list[Line]:
+    """The lines in a box of the page (read as one block of text), in page coordinates."""
+    left, top = max(0, box[0] - pad), max(0, box[1] - pad)
+    crop = image.crop((left, top, min(image.width, box[2] + pad), min(image.height, box[3] + pad)))
+    lines = parse_tsv(run_tesseract(_pgm(crop), psm="6"))
+    for line in lines:
+        for w in line.words:
+            w.left, w.right, w.top, w.bottom = w.left + left, w.right + left, w.top + top, w.bottom + top
+    return lines
+
+
+def _add_line(lines: list[Line], new: Line) -> None:
+    """A recovered line into the page's lines: joined to a line at the same height, else inserted
+    before the first line below it."""
+    for line in lines:
+        overlap = min(line.bottom, new.bottom) - max(line.top, new.top)
+        if overlap > 0.5 * min(line.bottom - line.top, new.bottom - new.top):
+            line.words = sorted(line.words + new.words, key=lambda w: w.left)
+            return
+    at = next((i for i, line in enumerate(lines) if line.top > new.top), len(lines))
+    lines.insert(at, new)
+
+
+def _reread_doubtful(image: Image.Image, free: list[Line], lines: list[Line], unit: float) -> None:
+    """Segments of text size read with low confidence ("II/2024." alone on a line) outside the
+    tables (their cells have reread_cells) are read again in a tight crop; the more confident
+    reading replaces the words in `lines`."""
+    for seg in (s for line in free for s in split_segments(line, gap=2.5 * unit)):
+        conf = statistics.fmean(w.conf for w in seg.words)
+        if conf >= MIN_SEGMENT_CONF or not _text_sized(seg, unit):
+            continue
+        again = [w for ln in _read_lines(image, (seg.left, seg.top, seg.right, seg.bottom), round(0.2 * unit))
+                 for w in ln.words]
+        if not again or statistics.fmean(w.conf for w in again) <= conf:
+            continue
+        doubtful = {id(w) for w in seg.words}
+        for line in lines:
+            if any(id(w) in doubtful for w in line.words):
+                line.words = sorted([w for w in line.words if id(w) not in doubtful] + again, key=lambda w: w.left)
 
 
 def _read_block(image: Image.Image) -> list[Word]:
@@ -280,14 +388,23 @@ def _unit(lines: list[Line]) -> float:
     return float(statistics.median(heights)) if heights else 40.0
 
 
-def _is_debris(line: Line) -> bool:
-    """Stamp text, signature strokes and speckle: low confidence and few real letters."""
+def _is_debris(line: Line, unit: float) -> bool:
+    """Stamp text, signature strokes and speckle: low confidence and few real letters. A short
+    line of well-formed words at the text size stays, each word read with some confidence (the
+    model is unsure of lone "(PAPI)" or "II/2024." lines)."""
     text = line.text
     letters = sum(ch.isalpha() for ch in text)
     mean_conf = statistics.fmean(w.conf for w in line.words)
     if mean_conf < MIN_SEGMENT_CONF:
-        return True
+        return not (_text_sized(line, unit) and all(
+            w.conf >= MIN_RESCUED_WORD_CONF and _CLEAN_WORD.fullmatch(w.text) for w in line.words))
     return letters < 3 and mean_conf < 70 and not any(ch.isdigit() for ch in text)
+
+
+def _text_sized(line: Line, unit: float) -> bool:
+    """Words of the page's text height with at least two letters or digits."""
+    height = statistics.median(w.bottom - w.top for w in line.words)
+    return 0.6 * unit <= height <= 1.5 * unit and sum(ch.isalnum() for ch in line.text) >= 2
 
 
 def split_segments(line: Line, gap: float) -> list[Line]:
@@ -330,7 +447,7 @@ def assign_columns(lines: list[Line], unit: float) -> list[Line]:
     region: _Region | None = None
     tol = 2.5 * unit
     for line in lines:
-        segs = [s for s in split_segments(line, gap=2.5 * unit) if not _is_debris(s)]
+        segs = [s for s in split_segments(line, gap=2.5 * unit) if not _is_debris(s, unit)]
         if not segs:
             continue
         if len(segs) > 1:
@@ -380,13 +497,72 @@ def _numbered(text: str) -> bool:
     return bool(rules["starts"].match(text) or rules["bullet"].match(text))
 
 
-def paragraphs(lines: list[Line], unit: float, page_width: int) -> list[list[Line]]:
+def text_column(lines: list[Line], unit: float) -> tuple[float, float]:
+    """Left and right edge of the page's text column: the median of the line edges near the
+    outermost ones (justified lines end on the margins; one wider header line barely moves it)."""
+    lo = min(line.left for line in lines)
+    hi = max(line.right for line in lines)
+    return (statistics.median(line.left for line in lines if line.left < lo + 2 * unit),
+            statistics.median(line.right for line in lines if line.right > hi - 2 * unit))
+
+
+def _is_centred(line: Line, column: tuple[float, float], unit: float) -> bool:
+    """Set off from both margins and balanced on the column centre: a title line (a justified
+    first line is indented on the left only, a full line on neither side)."""
+    left, right = column
+    return (line.left > left + CENTRED_INDENT * unit and line.right < right - CENTRED_INDENT * unit
+            and abs(_centre(line) - (left + right) / 2) < CENTRE_TOLERANCE * unit)
+
+
+def _caps_style(text: str) -> bool | None:
+    """ALL-CAPS or not, judged without bracketed acronyms ("(PCI)"); None when too few letters."""
+    letters = [ch for ch in _BRACKETED.sub("", text) if ch.isalpha()]
+    return None if len(letters) < 3 else all(ch.isupper() for ch in letters)
+
+
+def _title_break(prev: Line, line: Line, column: tuple[float, float], unit: float,
+                 pitch: float) -> bool | None:
+    """Whether a new paragraph starts between two lines of a centred block (a title over several
+    lines): True or False when either line is centred on the other, else None (the body rules
+    decide).
+
+    Centred lines are wrapped like the PDF reader's: a line starting in lower case goes on; else
+    the block breaks where the first word of the next line would have fitted on this one (a
+    deliberate end: "KẾ HOẠCH" over the title, "PHỤ LỤC" over its heading)."""
+    if abs(_centre(prev) - _centre(line)) >= CENTRE_TOLERANCE * unit:
+        return None
+    prev_centred, centred = _is_centred(prev, column, unit), _is_centred(line, column, unit)
+    text, prev_text = line.text, prev.text
+    first = text[:1]
+    if not (centred or prev_centred):
+        return None
+    # A full line over a centred one that starts a sentence: the body rules (indent) decide.
+    if not prev_centred and first.isupper() and _caps_style(text) is not True:
+        return None
+    if (_rules()["terminal"].search(prev_text) or _numbered(text) or _NOTE.match(text)
+            or line.top - prev.top > 1.45 * pitch):
+        return True
+    styles = {_caps_style(text), _caps_style(prev_text)} - {None}
+    if len(styles) > 1:
+        return True
+    if first.islower():
+        return False
+    words = line.words
+    space = 0.3 * (words[0].bottom - words[0].top)
+    return (prev.right - prev.left) + space + (words[0].right - words[0].left) < column[1] - column[0] - unit
+
+
+def paragraphs(lines: list[Line], unit: float, page_width: int,
+               column: tuple[float, float] | None = None) -> list[list[Line]]:
     """Re-join wrapped lines: a new paragraph starts on a first-line indent, a wide vertical gap,
-    after a short or sentence-final line followed by numbering, at ALL-CAPS or centred lines."""
+    after a short or sentence-final line followed by numbering, at ALL-CAPS or centred lines.
+    Lines of one centred block (a title wrapped over lines) follow _title_break. `column`: the
+    page's text column (default: the edges of these lines)."""
     if not lines:
         return []
     margin_left = min(line.left for line in lines)
     margin_right = max(line.right for line in lines)
+    column = column or (margin_left, margin_right)
     pitches = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if b.top > a.top]
     pitch = statistics.median(pitches) if pitches else 2 * unit
     terminal = _rules()["terminal"]
@@ -395,19 +571,27 @@ def paragraphs(lines: list[Line], unit: float, page_width: int) -> list[list[Lin
         text, prev_text = line.text, prev.text
         short_prev = prev.right < margin_right - 3 * unit
         centred = abs(_centre(line) - page_width / 2) < unit and line.left > margin_left + 2 * unit
-        new = (
-            line.left > margin_left + 1.2 * unit  # first-line indent
-            or line.top - prev.top > 1.45 * pitch  # paragraph spacing
-            or (short_prev and (terminal.search(prev_text) or _numbered(text)))
-            or (_numbered(text) and terminal.search(prev_text))
-            or _is_caps(text) != _is_caps(prev_text)
-            or centred
-        )
+        new = _title_break(prev, line, column, unit, pitch)
+        if new is None:
+            new = (
+                line.left > margin_left + 1.2 * unit  # first-line indent
+                or line.top - prev.top > 1.45 * pitch  # paragraph spacing
+                or (short_prev and (terminal.search(prev_text) or _numbered(text)))
+                or (_numbered(text) and terminal.search(prev_text))
+                or _is_caps(text) != _is_caps(prev_text)
+                or centred
+            )
         if new:
             groups.append([line])
         else:
             groups[-1].append(line)
     return groups
+
+
+def repair_ocr_text(text: str) -> str:
+    """OCR noise repaired: words near the vocabularies (normalizers.vocab), then the look-alikes
+    of a quarter's Roman numeral ("Quý IH/2024" -> "Quý III/2024")."""
+    return repair_quarter_numerals(repair_text(text))
 
 
 def join_lines(lines: list[Line]) -> str:
@@ -423,7 +607,7 @@ def join_lines(lines: list[Line]) -> str:
 
 
 def _block(group: list[Line], page: int, page_width: int, unit: float) -> Block:
-    text = repair_text(join_lines(group))
+    text = repair_ocr_text(join_lines(group))
     centred = all(abs(_centre(line) - page_width / 2) < 2 * unit for line in group) and (
         group[0].right - group[0].left < page_width * 0.5
     )
@@ -439,7 +623,7 @@ def page_blocks(result: PageOCR, first_page: bool) -> list[Block]:
     region is read column by column (left, then right)."""
     grids = [pg.grid for pg in result.grids]
     words = [w for line in result.lines for w in line.words]
-    tables = [(pg.grid.y0, table_block(pg, words, result.page, repair_text)) for pg in result.grids]
+    tables = [(pg.grid.y0, table_block(pg, words, result.page, repair_ocr_text)) for pg in result.grids]
     free = _outside(result.lines, grids)
     unit = _unit(free or result.lines)
     lines = _drop_page_number(assign_columns(free, unit), result.width, result.height)
@@ -452,9 +636,11 @@ def page_blocks(result: PageOCR, first_page: bool) -> list[Block]:
     items: list[tuple[float, list[Line] | Block]] = [(y, t) for y, t in tables if t.rows]
     items += [(chunk[0].top, chunk) for chunk in chunks]
     items.sort(key=lambda t: t[0])
+    body = [line for line in lines if line.column is None]
+    column = text_column(body, unit) if body else None
     out: list[Block] = []
     for i, (_, item) in enumerate(items):
-        out += [item] if isinstance(item, Block) else _text_blocks(item, result, unit, first_page and i == 0)
+        out += [item] if isinstance(item, Block) else _text_blocks(item, result, unit, first_page and i == 0, column)
     return out
 
 
@@ -471,11 +657,13 @@ def _outside(lines: list[Line], grids: list[Grid]) -> list[Line]:
     return out
 
 
-def _text_blocks(lines: list[Line], result: PageOCR, unit: float, first: bool) -> list[Block]:
-    """Paragraphs and column regions of a run of lines (no table inside)."""
+def _text_blocks(lines: list[Line], result: PageOCR, unit: float, first: bool,
+                 column: tuple[float, float] | None = None) -> list[Block]:
+    """Paragraphs and column regions of a run of lines (no table inside); `column` is the page's
+    text column (for centred lines)."""
 
-    def flow(run: list[Line]) -> list[Block]:
-        return [_block(g, result.page, result.width, unit) for g in paragraphs(run, unit, result.width)]
+    def flow(run: list[Line], col: tuple[float, float] | None = column) -> list[Block]:
+        return [_block(g, result.page, result.width, unit) for g in paragraphs(run, unit, result.width, col)]
 
     blocks: list[Block] = []
     for column_region, group in itertools.groupby(lines, key=lambda line: line.column is not None):
@@ -491,7 +679,8 @@ def _text_blocks(lines: list[Line], result: PageOCR, unit: float, first: bool) -
             blocks += _header_cells(left, 0, result.page) + _header_cells(right, 1, result.page)
         else:
             # Right column = the signer block: one line per block ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH").
-            blocks += flow(left) + [_block([line], result.page, result.width, unit) for line in right]
+            # The left column (Nơi nhận) is measured on its own lines, not on the page's column.
+            blocks += flow(left, None) + [_block([line], result.page, result.width, unit) for line in right]
     return blocks
 
 
@@ -503,7 +692,7 @@ def _header_cells(lines: list[Line], column: int, page: int) -> list[Block]:
             rows[-1].append(line)
         else:
             rows.append([line])
-    texts = [repair_text(" ".join(s.text for s in row)) for row in rows]
+    texts = [repair_ocr_text(" ".join(s.text for s in row)) for row in rows]
     return [Block("header_cell", t, page=page, column=column, centered=True) for t in texts]
 
 
