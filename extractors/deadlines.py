@@ -36,6 +36,7 @@ class _Phrases:
     citation: re.Pattern[str]
     clause_end: re.Pattern[str]
     recurring_dated: re.Pattern[str]
+    day_month_cue: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +75,11 @@ def _evidence_start(doc: PlanDoc, key: str, m: DateMatch) -> int | None:
     before = key[start:m.start]
     if p.citation.search(before) or p.start_date.search(before):
         return None
+    if m.form == "day_month":  # "trước 15/10": only right after a cue (else a ratio or a rank)
+        cue = p.day_month_cue.search(before)
+        if cue:
+            return start + cue.start()
+        return m.start if _timing_cell(doc, m.start) and not before.strip() else None
     cue = p.cue.search(before)
     if cue and not p.not_cue.search(before[:cue.start()]):
         return start + cue.start()

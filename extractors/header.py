@@ -259,36 +259,44 @@ def _type_alternation(upper: bool) -> str:
 
 def header_units(doc: PlanDoc, span: tuple[int, int]) -> list[UnitMention]:
     """Committees named in upper case in the header ("UBND HUYỆN CAO LỘC", "ỦY BAN NHÂN DÂN /
-    XÃ HỒNG PHONG"), in order; names stop at the words of the motto column."""
+    XÃ HỒNG PHONG"), in order; names stop at the words of the motto column. A narrow header column
+    may wrap the name onto the next line ("UBND THÀNH PHỐ / LONG KHÁNH", "UBND TỈNH ĐỒNG <motto> /
+    NAI"): the wrapped form counts when only it is a place the gazetteer knows."""
     committee = "|".join(re.escape(c) for c in _vocab()["issuer"]["committee"])
     stops = set(_vocab()["issuer"]["header_stop_words"])
     types = _type_alternation(True)
     name = rf"([{UP}\d]+(?!\w)(?:[ \t]+[{UP}\d]+(?!\w))*)"
-    # "ỦY BAN NHÂN DÂN XÃ X", or a line "XÃ X" alone (its committee line may carry the motto too)
-    pattern = re.compile(rf"(?:(?:{committee})\s+|(?m:^)[ \t]*)({types})[ \t]+{name}")
+    # "ỦY BAN NHÂN DÂN XÃ X", or a line "XÃ X" alone (its committee line may carry the motto too);
+    # the type may end its line, the name on the next one
+    pattern = re.compile(rf"(?:(?:{committee})\s+|(?m:^)[ \t]*)({types})(?:[ \t]+|([ \t]*\n[ \t]*)){name}")
     found = []
     motto = [fold(x) for x in _vocab()["issuer"]["header_not_units"]]
     for m in pattern.finditer(doc.text, *span):
-        if any(fold(f"{m.group(1)} {m.group(2)}").startswith(x) for x in motto):
+        if any(fold(f"{m.group(1)} {m.group(3)}").startswith(x) for x in motto):
             continue
-        words = m.group(2).split()
+        words = m.group(3).split()
         keep = []
         for w in words:
             if w in stops:
                 break
             keep.append(w)
-        if keep:
-            ltype, words = m.group(1).lower(), " ".join(keep)
-            end = m.start(2) + len(words)
-            if len(keep) == len(m.group(2).split()) and (wrapped := _wrapped_name(doc.text, ltype, words, end, stops)):
-                words, end = wrapped
-            found.append(UnitMention(ltype, proper_case(words), m.start(), end))
+        if not keep:
+            continue
+        ltype, words = m.group(1).lower(), " ".join(keep)
+        end = m.start(3) + len(words)
+        if m.group(2) is not None and not candidates(ltype, proper_case(words)):
+            continue  # a type ending its line is followed by its name only when the gazetteer says so
+        line_end = end if len(keep) == len(m.group(3).split()) else doc.text.find("\n", end)
+        if line_end >= 0 and (wrapped := _wrapped_name(doc.text, ltype, words, line_end, stops)):
+            words, end = wrapped
+        found.append(UnitMention(ltype, proper_case(words), m.start(), end))
     return found
 
 
 def _wrapped_name(text: str, ltype: str, name: str, end: int, stops: set[str]) -> tuple[str, int] | None:
     """A name the narrow header column wrapped ("HUYỆN KRÔNG / NĂNG"): (joined name, its end) when
-    the next line is one or two upper-case words and only the joined name is a place the gazetteer
+    the line after `end` (the end of the name, or of its line when the motto column follows the
+    name on it) is one or two upper-case words and only the joined name is a place the gazetteer
     knows."""
     m = re.compile(rf"[ \t]*\n[ \t]*([{UP}]+(?:[ \t]+[{UP}]+)?)[ \t]*(?=\n|$)").match(text, end)
     types = {fold(t) for t in _vocab()["locality_types"]}

@@ -289,9 +289,30 @@ def _titled(doc: PlanDoc, taken: list[_Mention], spots: list[int]) -> list[_Ment
     return out
 
 
-def _others(doc: PlanDoc, taken: list[_Mention], spots: list[int]) -> list[_Mention]:
+@lru_cache(maxsize=1)
+def _heading_leader_words() -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in _vocab()["people"]["heading_leader_words"])
+    return re.compile(rf"(?<!\w)(?:{words})(?!\w)")
+
+
+def _heading_leader(doc: PlanDoc, start: int, end: int) -> bool:
+    """Whether the name at `start`-`end` stands in brackets in a heading that puts it in charge of the
+    part: "1. Nhóm nội dung … (Bà X, Phó Chủ tịch UBND xã phụ trách)"; the words are read up to the
+    bracket's close. A numbered sentence "1. Đồng chí X, Phó Chủ tịch … chỉ đạo …" (an item the outline
+    also holds) is no such heading: its name is not in brackets."""
+    node = next((n for n in doc.outline if n.start <= start and end <= n.heading_end), None)
+    if node is None:
+        return False
+    before = doc.text[node.start:start]
+    if before.count("(") <= before.count(")"):
+        return False
+    rest = re.split(r"[()]", doc.text[end:node.heading_end], maxsplit=1)[0]
+    return _heading_leader_words().search(rest) is not None
+
+
+def _others(doc: PlanDoc, taken: list[_Mention], spots: list[int], family_hint: str | None) -> list[_Mention]:
     """"ông X", "đồng chí X, Phó Chủ tịch UBND xã": a name after an honorific starts with a family
-    name, unless a title follows it."""
+    name, unless a title follows it; named in charge in a heading, the person is its leader."""
     families = _vocab()["people"]["family_names"]
     name_re = _spot_patterns()[2]
     out = []
@@ -303,7 +324,10 @@ def _others(doc: PlanDoc, taken: list[_Mention], spots: list[int]) -> list[_Ment
         end = start + len(name)
         title = _title_after(doc.text, end)
         if name.split()[0] in families or title:
-            out.append(_Mention(name, start, end, "other", title))
+            if _heading_leader(doc, start, end):
+                out.append(_Mention(name, start, end, "leader", title, _index_code(doc, start, family_hint)))
+            else:
+                out.append(_Mention(name, start, end, "other", title))
     return out
 
 
@@ -381,7 +405,7 @@ def extract_people(doc: PlanDoc, assignments: list[AssignmentRow]) -> list[Perso
     mentions += _table_people(doc, hint)
     spots = _honorific_ends(doc.text)
     mentions += _titled(doc, mentions, spots)
-    mentions += _others(doc, mentions, spots)
+    mentions += _others(doc, mentions, spots, hint)
     for m in mentions:
         m.name = proper_case(m.name)
     return _merge(mentions)

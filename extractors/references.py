@@ -19,6 +19,13 @@ _NUMBER = (r"\d+[a-zA-Z]?(?:\s*[/-]\s*\d{4})?\s*[/-]\s*[A-ZĐ][\w&-]*(?:/[\w&-]+
 _DATE = r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}"
 _LAW_DATE = re.compile(rf"\s*,?\s*ngày\s+(?P<date>{_DATE})")
 _OWN_NUMBER = re.compile(r"\bSố\s*:\s*(\d+[^\s,;]*/[^\s,;]+)")  # the plan's own "Số: 86/KH-UBND"
+# A symbol a line end (a narrow table cell) cut, read with a space at the cut: "168/2025/N Đ-CP",
+# "49/KH- UBND". The cut is joined when the symbol read so far lacks its hyphen (a short upper-case
+# part, "N", "KH") and what follows is the rest of a hyphenated symbol ("Đ-CP") or, after a hyphen,
+# an upper-case part ("- UBND").
+_CUT_SYMBOL = re.compile(r"(?<=/)[A-ZĐ]{1,3}$")
+_SYMBOL_REST = re.compile(r"[ \t]+([A-ZĐ]{1,3}-[A-ZĐ][\w&-]*[\wĐ])(?!\w)|-[ \t]+([A-ZĐ][\w&-]*[\wĐ])(?![\w-])")
+_DATE_AFTER = re.compile(rf"\s*,?\s*(?:ban hành\s+)?ngày\s+(?P<date>{_DATE})")
 
 
 @lru_cache(maxsize=1)
@@ -64,7 +71,7 @@ def _words_until(text: str, stops: list[str], max_words: int, joins_capital: boo
     và Xã hội") or, for names, when it is not ("Luật Hỗ trợ doanh nghiệp nhỏ và vừa" but "Luật Đất đai
     và Luật Xây dựng")."""
     out: list[str] = []
-    words = re.split(r"[ \t]+", re.split(r"[,;.:()\n\"]", text, maxsplit=1)[0].strip())
+    words = re.split(r"[ \t]+", re.split(r"[,;.:()\n\"|]", text, maxsplit=1)[0].strip())  # "|": a table cell ends
     for i, w in enumerate(words):
         if not w or len(out) >= max_words:
             break
@@ -101,10 +108,15 @@ def extract_references(doc: PlanDoc) -> list[ReferenceRow]:
         if not kind[:1].isupper() and not m.group("so"):
             continue  # lower-case kind without "số": ordinary prose
         number = re.sub(r"\s+", "", m.group("num") or m.group("num2"))
+        end, date_text = m.end(), m.group("date")
+        num_end = m.end("num") if m.group("num") else m.end("num2")
+        if _CUT_SYMBOL.search(number) and (rest := _SYMBOL_REST.match(text, num_end)):
+            number = f"{number}{rest.group(1) or '-' + rest.group(2)}"
+            dated = _DATE_AFTER.match(text, rest.end())
+            end, date_text = (dated.end(), dated.group("date")) if dated else (rest.end(), None)
         if own and number == re.sub(r"\s+", "", own.group(1)):
             continue  # the plan itself ("Kèm theo Kế hoạch số 86/KH-UBND" above an appendix)
-        date = parse_date("ngày " + m.group("date")) if m.group("date") else None
-        end = m.end()
+        date = parse_date("ngày " + date_text) if date_text else None
         issuer = _issuer(text, end)
         if issuer:
             end = issuer[1]
@@ -126,16 +138,33 @@ def extract_references(doc: PlanDoc) -> list[ReferenceRow]:
     return _dedupe(sorted(found, key=lambda r: r.span_start))
 
 
+_BARE_NUMBER = re.compile(r"\d+")
+
+
 def _dedupe(rows: list[ReferenceRow]) -> list[ReferenceRow]:
-    """One row per cited document (first citation), basis when any citation is in the preamble."""
+    """One row per cited document (first citation), basis when any citation is in the preamble. A
+    short form without a symbol ("Kế hoạch số 24", defined after "Kế hoạch số 24/KH-UBND ngày …")
+    is the one document of its kind cited in full with that number, when there is one."""
     seen: dict[tuple[str, str], ReferenceRow] = {}
     for r in rows:
         key = (r.doc_kind, fold(r.number or r.raw))
         if key in seen:
-            first = seen[key]
-            first.is_basis = first.is_basis or r.is_basis
-            first.date = first.date or r.date
-            first.issuer = first.issuer or r.issuer
+            _absorb(seen[key], r)
         else:
             seen[key] = r
-    return list(seen.values())
+    out = list(seen.values())
+    for r in [r for r in out if r.number and _BARE_NUMBER.fullmatch(r.number)]:
+        full = [f for f in out if f.doc_kind == r.doc_kind and f.number and re.match(rf"{r.number}[/-]", f.number)]
+        if len(full) == 1:
+            _absorb(full[0], r)
+            out.remove(r)
+    return out
+
+
+def _absorb(first: ReferenceRow, r: ReferenceRow) -> None:
+    """Another citation `r` of the document `first`: its basis flag, date and issuer fill gaps; an
+    issuer written in full ("UBND huyện Bố Trạch") completes one written short ("UBND huyện")."""
+    first.is_basis = first.is_basis or r.is_basis
+    first.date = first.date or r.date
+    if not first.issuer or r.issuer and len(r.issuer) > len(first.issuer) and r.issuer.startswith(first.issuer + " "):
+        first.issuer = r.issuer

@@ -81,6 +81,7 @@ class _Phrases:
     column_change: re.Pattern[str]
     column_year: re.Pattern[str]
     column_rank: re.Pattern[str]
+    cell_sign: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -306,10 +307,23 @@ def _is_percent(anchor: re.Match[str]) -> bool:
     return anchor.re is _phrases().percent_value
 
 
-def _pieces(text: str, key: str, a: int, b: int) -> list[tuple[int, int, re.Match[str]]]:
+def _naming_cut(text: str, key: str, seps: list[re.Match[str]], end: int,
+                hint: str | None) -> re.Match[str] | None:
+    """The last separator after which the text up to `end` names an index, when the text after the
+    last one names none: a comma inside a name ("nhóm Mức độ hài lòng đối với việc xây dựng, tổ chức
+    thực hiện chính sách đạt 79,18%") is no cut."""
+    for sep in reversed(seps):
+        piece, piece_key = text[sep.end():end], key[sep.end():end]
+        if _named_index(piece, piece_key, hint) or _named_index(piece, piece_key, hint, bare=True):
+            return sep
+    return None
+
+
+def _pieces(text: str, key: str, a: int, b: int, hint: str | None = None) -> list[tuple[int, int, re.Match[str]]]:
     """A sentence cut into pieces of one score value each (with its rank, change and cues):
     the cut before each further value is the separator that starts a new "chỉ số", else the
-    last comma/semicolon before that value. Values with no separator before them are ignored."""
+    last comma/semicolon before that value after which an index is named, else the last one.
+    Values with no separator before them are ignored."""
     p = _phrases()
     anchors = _anchors(key, a, b)
     out: list[tuple[int, int, re.Match[str]]] = []
@@ -319,7 +333,8 @@ def _pieces(text: str, key: str, a: int, b: int) -> list[tuple[int, int, re.Matc
             seps = list(p.separator.finditer(key, prev_end, anchor.start()))
             if not seps:
                 continue
-            cut = next((m for m in reversed(seps) if p.index_start.match(key, m.end())), seps[-1])
+            cut = (next((m for m in reversed(seps) if p.index_start.match(key, m.end())), None)
+                   or _naming_cut(text, key, seps, anchor.start(), hint) or seps[-1])
             out[-1] = (out[-1][0], cut.start(), out[-1][2])
             start = cut.end()
         out.append((start, b, anchor))
@@ -451,11 +466,11 @@ class _Extractor:
         Chi phí thời gian" / "Mục tiêu: không thấp hơn 7,5 điểm"). A number said of every
         component ("không có chỉ số thành phần nào dưới 6 điểm") belongs to none."""
         p = _phrases()
-        pieces = _pieces(self.text, self.key, a, b)
+        hint = block.family if block else self.hint
+        pieces = _pieces(self.text, self.key, a, b, hint)
         if not pieces:
             return [], carry
         lead = self.key[a:pieces[0][2].start()]
-        hint = block.family if block else self.hint
         rows: list[ScoreRow] = []
         index = carry
         for pa, pb, anchor in pieces:
@@ -596,7 +611,8 @@ def _table_scores(doc: PlanDoc, table: Block, hint: str | None, plan_year: int |
                 change = -amount if (m.group(1) or "").strip() in ("-", "giam") else amount
         for col, (kind, year) in kinds.items():
             cell = row[col] if col < len(row) else None
-            m = _NUMBER_CELL.match(cell.text) if cell and kind not in ("rank", "change") else None
+            sign, number = _cell_sign(cell.text) if cell and kind == "target" else ("", cell.text if cell else "")
+            m = _NUMBER_CELL.match(number) if cell and kind not in ("rank", "change") else None
             value = parse_number(m.group(1)) if m else None
             if cell is None or value is None or value > 100:
                 continue
@@ -605,11 +621,22 @@ def _table_scores(doc: PlanDoc, table: Block, hint: str | None, plan_year: int |
             a, b = table.row_spans[r] if r < len(table.row_spans) else (cell.start, cell.end)
             out.append(ScoreRow(
                 family=index.family, index_code=index.code, indicator=None, kind=kind, value=value,
-                unit="%" if percent else "điểm", comparator="=" if kind == "target" else None,
+                unit="%" if percent else "điểm", comparator=_sign_comparator(sign) if kind == "target" else None,
                 year=year or (caption if kind == "result" else plan_year),
                 rank=rank if own else None, rank_of=rank_of if own else None, change=change if own else None,
                 raw=doc.text[a:b], span_start=a, span_end=b))
     return out
+
+
+def _cell_sign(text: str) -> tuple[str, str]:
+    """A target cell split into its comparator sign and its number: "≥ 7,20" -> ("≥", " 7,20")."""
+    m = _phrases().cell_sign.match(text)
+    return (text[:m.end()], text[m.end():]) if m else ("", text)
+
+
+def _sign_comparator(sign: str) -> str:
+    p = _phrases()
+    return ">=" if p.ge.search(sign) else "<=" if p.le.search(sign) else "="
 
 
 def _cell_index(cell: Cell, hint: str | None) -> _Index | None:

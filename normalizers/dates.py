@@ -23,6 +23,7 @@ class DateMatch:
     kind: str  # by_date | by_quarter | by_month | by_year | recurring
     raw: str
     precision: str  # day | month | year ("" for recurring)
+    form: str = ""  # the pattern that read it: "numeric", "quarter", … "day_month" (a bare "15/10")
 
 
 def last_day(year: int, month: int) -> str:
@@ -83,6 +84,9 @@ _NO_YEAR = r"(?![ \t]*(?:[/.-][ \t]*\d|,?\s*nam\b|hang\b))"
 _BARE: list[tuple[str, re.Pattern[str]]] = [
     ("quarter", re.compile(rf"{_w('qu')}[yi]\s+{_QUARTER}{_E}{_NO_YEAR}")),
     ("numeric", re.compile(rf"{_w('ngay')}\s+{_DAY}\s*/\s*{_MON}{_E}{_NO_YEAR}")),
+    # "trước 15/10": a day/month without "ngày" looks like a ratio or a rank ("3/11") as well, so the
+    # caller decides by its context (DateMatch.form "day_month")
+    ("day_month", re.compile(rf"{_DIGIT_FIRST}{_B}{_DAY}\s*/\s*{_MON}{_E}{_NO_YEAR}")),
     ("verbal", re.compile(rf"{_w('ngay')}\s+{_DAY}\s+thang\s+{_MON}{_E}{_NO_YEAR}")),
     ("month", re.compile(rf"{_w('thang')}\s+{_MON}{_E}{_NO_YEAR}")),
 ]
@@ -102,7 +106,7 @@ def _resolve(name: str, m: re.Match[str], year: int | None = None) -> tuple[str,
     if name == "recurring":
         return "", "recurring", ""
     y = int(g["y"]) if g.get("y") else year or 0
-    if name in ("numeric", "verbal"):
+    if name in ("numeric", "verbal", "day_month"):
         mon, day = int(g["m"]), int(g["d"])
         return (f"{y:04d}-{mon:02d}-{day:02d}", "by_date", "day") if _valid(y, mon, day) else None
     if name == "blank_day":
@@ -127,23 +131,23 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMatch]:
     if not isinstance(text, str) or not text:
         return []
     key = fold_same_length(text)
-    cands: list[tuple[int, int, tuple[str, str, str] | None]] = []
+    cands: list[tuple[int, int, str, tuple[str, str, str] | None]] = []
     for name, pat in _PATTERNS:
         for m in pat.finditer(key):
-            cands.append((m.start(), m.end(), _resolve(name, m)))
+            cands.append((m.start(), m.end(), name, _resolve(name, m)))
     if default_year is not None and 1 <= default_year <= 9999:
         for name, pat in _BARE:
             for m in pat.finditer(key):
-                cands.append((m.start(), m.end(), _resolve(name, m, default_year)))
+                cands.append((m.start(), m.end(), name, _resolve(name, m, default_year)))
     cands.sort(key=lambda c: (c[0], c[0] - c[1]))
     out: list[DateMatch] = []
     taken_end = -1
-    for start, end, res in cands:
+    for start, end, name, res in cands:
         if start < taken_end:
             continue
         taken_end = end  # an impossible date still consumes its span (no stray "năm 2023")
         if res is not None:
-            out.append(DateMatch(start, end, res[0], res[1], text[start:end], res[2]))
+            out.append(DateMatch(start, end, res[0], res[1], text[start:end], res[2], name))
     return out
 
 

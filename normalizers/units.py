@@ -84,6 +84,7 @@ def _patterns() -> dict:
         "leading": re.compile(spec["leading"], re.IGNORECASE),
         "abbr_intro": re.compile(spec["abbreviation_intro"]),
         "level_of_word": spec["level_of_word"],
+        "bound_levels": frozenset(spec["bound_levels"]),
         "level_word": re.compile(r"\s((?i:" + "|".join(sorted(spec["level_of_word"], key=len, reverse=True))
                                  + r"))(?:\s+[A-ZĐ]\S*){0,3}$"),
     }
@@ -227,8 +228,12 @@ def _qualifier_levels(text: str) -> set[str]:
 
 def _same_level(text: str, unit: Unit) -> bool:
     """A catalog name that carries its level ("Công an xã", "Bảo hiểm xã hội huyện") is not the
-    unit of a phrase naming another level ("Công an tỉnh", "Bảo hiểm xã hội tỉnh")."""
+    unit of a phrase naming another level ("Công an tỉnh", "Bảo hiểm xã hội tỉnh"); nor is a unit of
+    a bound level (district) the unit of a phrase naming higher levels only ("Văn phòng Đăng ký đất
+    đai tỉnh" is no "Chi nhánh Văn phòng Đăng ký đất đai")."""
     want, have = _qualifier_levels(text), _qualifier_levels(unit.canonical)
+    if want and not have and unit.level in _patterns()["bound_levels"]:
+        return any(LEVELS.index(w) <= LEVELS.index(unit.level) for w in want)
     return not want or not have or bool(want & have)
 
 

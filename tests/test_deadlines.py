@@ -117,3 +117,15 @@ def test_end_to_end_links_to_assignments():
         "DDCI.INFORMAL_COST", "DDCI.LEGAL_INSTITUTIONS", "DDCI.LEADERSHIP", "DDCI.LEADERSHIP",
         None,  # the quarterly report of the implementation section belongs to no assignment
     ]
+
+
+def test_a_day_without_year_or_ngay_takes_the_plans_year_only_after_a_cue() -> None:
+    from tests.conftest import text_plan
+
+    doc = text_plan("KẾ HOẠCH\nNâng cao Chỉ số SIPAS xã Suối Tiên năm 2025\n"
+                    "I. NHIỆM VỤ\n"
+                    "1. Văn phòng chủ trì đối thoại với Nhân dân. Thời hạn: trước 15/10.\n"
+                    "2. Trung tâm chủ trì bố trí khu vực chờ. Thời hạn: 30/9.\n"
+                    "3. Năm 2024, chỉ số xếp thứ 3/11; có 5/12 xã đạt chuẩn trong 4/6 tháng.")
+    got = [(d.date, d.kind, d.raw) for d in extract_deadlines(doc, [])]
+    assert got == [("2025-10-15", "by_date", "trước 15/10"), ("2025-09-30", "by_date", "Thời hạn: 30/9")]

@@ -280,3 +280,24 @@ Huỳnh Văn Lộc
     v = _values(doc)
     assert (v["signer_name"], v["signer_title"], v["signing_authority"]) == (
         "Huỳnh Văn Lộc", "Phó Chủ tịch", "KT. Chủ tịch")
+
+
+def test_a_header_name_wrapped_by_a_narrow_column() -> None:
+    """PDF header lines where the motto column runs into the first line and names wrap: "UBND TỈNH ĐỒNG
+    <motto> / NAI", "UBND THÀNH PHỐ / LONG KHÁNH"."""
+    doc = _doc("""
+UBND TỈNH ĐỒNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+NAI
+UBND THÀNH PHỐ
+LONG KHÁNH
+Số: 388/KH-UBND
+Độc lập - Tự do - Hạnh phúc
+Long Khánh, ngày 19 tháng 4 năm 2024
+KẾ HOẠCH
+Nâng cao Chỉ số cải cách hành chính thành phố Long Khánh năm 2024
+I. MỤC ĐÍCH
+Nâng cao chỉ số.
+""")
+    v = _values(doc)
+    assert (v["issuer"], v["admin_level"], v["locality"], v["province"]) == (
+        "UBND thành phố Long Khánh", "district", "Long Khánh", "Đồng Nai")

@@ -243,3 +243,10 @@ def test_repair_precision_on_corpus() -> None:
     assert sorted(set(changes)) == [
         ("DCCI", "DDCI"), ("LĐTBOXH", "LĐTBXH"), ("Tur", "Tư"), ("VHXXH", "VHXH"), ("ĐCXĐ", "ĐCXD")]
     assert len(changes) == 10
+
+
+def test_day_month_without_ngay_is_read_with_the_plan_year_and_marked() -> None:
+    got = [(m.raw, m.iso, m.form) for m in find_dates("trước 15/10; ngày 30/9/2025; 3/11", default_year=2025)]
+    assert got == [("15/10", "2025-10-15", "day_month"), ("ngày 30/9/2025", "2025-09-30", "numeric"),
+                   ("3/11", "2025-11-03", "day_month")]
+    assert find_dates("trước 15/10") == []  # no plan year: no date

@@ -182,3 +182,22 @@ PHÓ CHỦ TỊCH
     assert trang.index_codes == ["PAPI.TRANSPARENCY", "PAPI.E_GOVERNANCE"]
     # one letter apart, one post, but neither spelling met more often than the other: two officials
     assert people["Lê Văn Nam"].variants == [] and people["Lê Văn Lam"].variants == []
+
+
+def test_an_official_in_charge_named_in_brackets_in_a_heading_is_its_leader() -> None:
+    doc = text_plan("""
+KẾ HOẠCH
+Nâng cao Chỉ số SIPAS xã Suối Tiên năm 2025
+I. NHIỆM VỤ, GIẢI PHÁP
+1. Nhóm nội dung xây dựng, tổ chức thực hiện chính sách (Bà Trần Thị Hoa, Phó Chủ tịch UBND xã phụ trách)
+Văn phòng chủ trì đối thoại với Nhân dân.
+2. Nhóm nội dung cung ứng dịch vụ hành chính công (Ông Lê Văn Bình, Chủ tịch UBND xã)
+Trung tâm chủ trì bố trí khu vực chờ.
+II. TỔ CHỨC THỰC HIỆN
+1. Giao đồng chí Phạm Văn Nam, Phó Chủ tịch UBND xã trực tiếp chỉ đạo thực hiện Kế hoạch.
+""")
+    people = _people(doc)
+    assert people["Trần Thị Hoa"].roles == ["leader"]
+    assert people["Trần Thị Hoa"].title == "Phó Chủ tịch UBND xã"
+    assert people["Lê Văn Bình"].roles == ["other"]  # named in a heading, but not "phụ trách"
+    assert people["Phạm Văn Nam"].roles == ["other"]  # a numbered sentence, not in brackets

@@ -105,3 +105,22 @@ Thực hiện tốt Luật Thực hiện dân chủ ở cơ sở ngày 10/11/202
     laws = {r.raw: (r.date, r.number, r.is_basis) for r in rows if r.doc_kind == "Luật"}
     assert laws == {"Luật Thực hiện dân chủ ở cơ sở ngày 10/11/2022": ("2022-11-10", None, False),
                     "Luật Đất đai": (None, None, False)}
+
+
+def test_a_symbol_cut_at_a_line_end_and_a_short_form_of_a_cited_plan() -> None:
+    doc = text_plan("""
+KẾ HOẠCH
+Điều chỉnh, bổ sung Kế hoạch số 24/KH-UBND ngày 29/01/2024 của UBND huyện
+Căn cứ Kế hoạch số 24/KH-UBND ngày 29/01/2024 của UBND huyện Bố Trạch (sau đây gọi tắt là Kế hoạch số 24);
+I. NỘI DUNG
+1. Bổ sung vào Mục II Kế hoạch số 24 các nhiệm vụ sau; Kế hoạch số 31 của Sở Nội vụ.
+| 1 | Thực hiện theo Nghị định số 168/2025/N Đ-CP ngày 30/6/2025 của Chính phủ | Quý IV/2025 | Sở Tài chính |
+| 2 | Thực hiện Quyết định số 12/QĐ- UBND ngày 02/3/2025 | Quý IV/2025 | Sở Tài chính |
+""")
+    got = _by_number(_refs(doc))
+    assert got == {
+        "24/KH-UBND": ("Kế hoạch", "2024-01-29", "UBND huyện Bố Trạch", True),
+        "31": ("Kế hoạch", None, "Sở Nội vụ", False),  # no full citation of a plan 31: kept
+        "168/2025/NĐ-CP": ("Nghị định", "2025-06-30", "Chính phủ", False),
+        "12/QĐ-UBND": ("Quyết định", "2025-03-02", None, False),
+    }

@@ -167,3 +167,11 @@ def test_plan_short_names_introduced_as_such() -> None:
 ])
 def test_split_units(text: str, items: list[str]) -> None:
     assert split_units(text) == items
+
+
+def test_a_district_unit_is_not_the_province_namesake() -> None:
+    assert canonical_unit("Văn phòng Đăng ký đất đai tỉnh", "province") == "Văn phòng Đăng ký đất đai tỉnh"
+    assert canonical_unit("Trung tâm Phát triển quỹ đất tỉnh") == "Trung tâm Phát triển quỹ đất tỉnh"
+    assert canonical_unit("Văn phòng đăng ký đất đai huyện") == "Chi nhánh Văn phòng Đăng ký đất đai"
+    assert canonical_unit("Văn phòng HĐND và UBND thành phố") == "Văn phòng HĐND và UBND"  # city: district too
+    assert canonical_unit("Hội Nông dân tỉnh") == "Hội Nông dân"  # one name at every level

@@ -310,3 +310,50 @@ Chỉ số Chi phí thời gian năm 2024 đạt 6 điểm và năm 2025 đạt 
     got = {(r.index_code, r.value, r.year, r.comparator) for r in by(rows, kind="target")}
     assert got == {("DDCI.TOTAL", 70, 2024, ">="), ("DDCI.TOTAL", 72.5, 2025, ">="),
                    ("DDCI.TIME_COST", 6, 2024, "="), ("DDCI.TIME_COST", 6.5, 2025, ">=")}
+
+
+# --- fifth held-out author: "xếp vị trí thứ", table targets with "≥", a comma inside a name -------
+
+def _table_doc(paragraphs: list[str], table: list[list[str]]) -> PlanDoc:
+    from pipeline.assemble import assemble
+    from pipeline.segment import segment
+
+    blocks = [Block("paragraph", text=p) for p in paragraphs]
+    blocks.append(Block("table", rows=[[Cell(c) for c in r] for r in table]))
+    return segment(assemble(PlanDoc("x", "x.txt", "x.txt", "0" * 64, "txt", blocks)))
+
+
+def test_rank_written_with_vi_tri() -> None:
+    for phrase in ("xếp vị trí thứ 3/11", "đứng ở vị trí thứ 3/11"):
+        doc = synthetic(f"Năm 2023, Chỉ số CCHC của thành phố đạt 88,26%, {phrase} huyện, thành phố.")
+        (row,) = extract_scores(doc)
+        assert (row.index_code, row.value, row.rank, row.rank_of) == ("PAR_INDEX", 88.26, 3, 11)
+
+
+def test_table_targets_with_a_comparator_sign_and_an_unnumbered_total_row() -> None:
+    doc = _table_doc(["KẾ HOẠCH Nâng cao Chỉ số DDCI huyện Ia Grai năm 2025", "I. KẾT QUẢ"], [
+        ["TT", "Chỉ số thành phần", "Điểm 2024", "Xếp hạng 2024", "Tăng (+), giảm (-) so với 2023", "Chỉ tiêu 2025"],
+        ["1", "Chi phí thời gian", "5,48", "15/17", "-0,77", "≥ 6,30"],
+        ["2", "Cạnh tranh bình đẳng", "5,87", "11/17", "+0,09", "6,00"],
+        ["", "Tổng điểm DDCI", "68,03", "8/17", "-0,35", "≥ 70,00"],
+    ])
+    got = [(s.kind, s.index_code, s.value, s.year, s.rank, s.change, s.comparator) for s in extract_scores(doc)]
+    assert got == [
+        ("result", "DDCI.TIME_COST", 5.48, 2024, 15, -0.77, None),
+        ("target", "DDCI.TIME_COST", 6.3, 2025, None, None, ">="),
+        ("result", "DDCI.EQUAL_COMPETITION", 5.87, 2024, 11, 0.09, None),
+        ("target", "DDCI.EQUAL_COMPETITION", 6.0, 2025, None, None, "="),
+        ("result", "DDCI.TOTAL", 68.03, 2024, 8, -0.35, None),
+        ("target", "DDCI.TOTAL", 70.0, 2025, None, None, ">="),
+    ]
+
+
+def test_a_comma_inside_a_component_name_is_no_cut() -> None:
+    from tests.conftest import text_plan
+
+    doc = text_plan("KẾ HOẠCH Nâng cao Chỉ số SIPAS xã Suối Tiên năm 2025\nI. KẾT QUẢ\n"
+                    "Năm 2024, Chỉ số SIPAS của tỉnh đạt 82,64%; trong đó nhóm Mức độ hài lòng đối với việc cung ứng"
+                    " dịch vụ hành chính công đạt 84,90%, nhóm Mức độ hài lòng đối với việc xây dựng, tổ chức thực"
+                    " hiện chính sách đạt 79,18%.")
+    got = [(s.index_code, s.value) for s in extract_scores(doc)]
+    assert got == [("SIPAS", 82.64), ("SIPAS.SERVICE", 84.9), ("SIPAS.POLICY", 79.18)]
