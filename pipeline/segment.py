@@ -610,6 +610,8 @@ def _body_start(lines: list[_Line], capitals: bool = False, soft: dict[int, str]
         num = _line_number(line, capitals)
         if num and num.value in (1, (1,)) and num.key in ("phan", "chuong", "muc", "capital", "roman"):
             return i
+        if num and _ocr_first_part(num, line):
+            return i
         if num and num.key == "arabic." and num.value == 1:
             firsts.append((i, num))
     for i, num in firsts:
@@ -619,6 +621,13 @@ def _body_start(lines: list[_Line], capitals: bool = False, soft: dict[int, str]
     if bare is None and soft:
         bare = min(soft)
     return bare if bare is not None else (firsts[0][0] if firsts else None)
+
+
+def _ocr_first_part(num: _Num, line: _Line) -> bool:
+    """An OCR'd "I." misread as another Roman numeral ("L. KẾT QUẢ ..." read as fifty): a numeral
+    that may read as one, on a line whose title is a part heading (no plan starts at part L)."""
+    return (line.ocr and num.key == "roman" and num.value != 1 and 1 in num.alts
+            and _heading_like(line.text[num.title_start:]))
 
 
 def segment(doc: PlanDoc) -> PlanDoc:

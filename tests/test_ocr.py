@@ -425,3 +425,22 @@ def test_add_line_joins_a_row_or_inserts_in_reading_order():
     ocr._add_line(lines, _line("- Đảng ủy phường;", LEFT, 375))
     ocr._add_line(lines, _line("Trần Văn Hải", 1500, 380))
     assert [line.text for line in lines] == ["- Phòng Nội vụ;", "- Đảng ủy phường; Trần Văn Hải", "- Lưu: VT."]
+
+
+def test_glued_words_split_at_the_one_syllable_cut():
+    assert ocr.split_glued("Sở Nông nghiệpvà Môi trường") == "Sở Nông nghiệp và Môi trường"
+    assert ocr.split_glued("Tínhminh bạch; (Nộivụ); UBNDcác xã") == "Tính minh bạch; (Nội vụ); UBND các xã"
+    assert ocr.split_glued("Phòng Tưpháp") == "Phòng Tư pháp"  # "Tưp|háp": a stop final carries a tone
+    for kept in ("Video clip", "QĐ-TTg", "Quý1I/2026", "nghiêng", "khuyến", "Đắk Lắk", "Côngan"):
+        assert ocr.split_glued(kept) == kept  # loan words, codes, syllables, two possible cuts
+
+
+def test_signer_name_pieces_on_different_tesseract_lines_are_one_line():
+    """Tesseract hung the signer's surname on one line and the last name (with scrawl specks and a
+    stray quote) on another: same height in the right column -> one line, specks dropped."""
+    name = _line("Nguyễn Quỳnh", 1473, 863)
+    rest = ocr.Line([ocr.Word("`", 1787, 867, 1799, 877, 78), ocr.Word('"Thiện', 1882, 864, 2062, 915, 70),
+                     ocr.Word("tA", 1980, 864, 2019, 876, 51)])
+    title = _line("PHÓ CHỦ TỊCH", 1547, 637)
+    lines = ocr.merge_same_height([title, rest, name], HEIGHT)
+    assert [line.text for line in lines] == ["PHÓ CHỦ TỊCH", "Nguyễn Quỳnh Thiện"]

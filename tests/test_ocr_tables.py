@@ -154,3 +154,30 @@ def test_number_repair_leaves_text_columns_alone():
     table = Block("table", rows=[[Cell(t)] for t in texts])
     ocr_tables.repair_numbering(table)
     assert [r[0].text for r in table.rows] == texts
+
+
+def test_roman_group_numerals_not_renumbered_as_items():
+    """A first column of Roman groups and their items: "II" is a group (its items restart at 1),
+    not "1.1" one stroke from "11"; the items keep their numbers."""
+    texts = ["TT", "I", "1", "II", "1", "2", "III", "1", "IV", "V", "1", "2"]
+    table = Block("table", rows=[[Cell(t), Cell("x")] for t in texts])
+    ocr_tables.repair_numbering(table)
+    assert [r[0].text for r in table.rows] == texts
+
+
+def test_roman_group_cells_keep_their_page_reading():
+    """The second reading of a cell takes "I" for "1" and "II" for "H"; a column whose page
+    reading shows Roman group numerals keeps that reading for them (specks such as "ˆ" dropped)."""
+    from pipeline.readers.tables import Ruling
+
+    xs, ys = [0, 100, 600], [0, 50, 100, 150, 200]
+    rulings = [Ruling(0, y, 600, y) for y in ys] + [Ruling(x, 0, x, 200) for x in xs]
+    grid = ocr_tables.find_grids(rulings)[0]
+    words = [ocr.Word("I", 40, 10, 50, 40, 64), ocr.Word("ˆ", 60, 10, 66, 15, 63),
+             ocr.Word("II", 40, 110, 60, 140, 90), ocr.Word("1", 40, 60, 50, 90, 91)]
+    for i, w in enumerate(["Công", "Xây", "Ban"]):
+        words.append(ocr.Word(w, 200, 10 + 50 * i, 300, 40 + 50 * i, 95))
+    pg = ocr_tables.PageGrid(grid, grid.rulings, reread={grid.cell(50, 25): [ocr.Word("1", 40, 10, 50, 40, 65)],
+                                                         grid.cell(50, 125): [ocr.Word("H", 40, 110, 60, 140, 91)]})
+    table = ocr_tables.table_block(pg, words, 3, str)
+    assert [r[0].text for r in table.rows] == ["I", "1", "II"]

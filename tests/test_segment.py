@@ -556,3 +556,12 @@ S. Sở Nội vụ theo dõi.
 """ + TAIL, ocr=True)
     assert _paths(doc) == ["I", "I.1", "I.2", "II", "II.1", "II.2", "II.3", "II.4", "II.5", "II.6", "III"]
     assert "II.5" not in _paths(_doc(HEADER + "II. NHIỆM VỤ\n4. Sở Tư pháp:\nS. Thanh tra tỉnh:\n" + TAIL))
+
+
+def test_ocr_first_part_numeral_misread_as_another_numeral() -> None:
+    """Scans: "I." read "L." (a numeral, fifty) still opens the body when its title is a part
+    heading; the second "II." is III (a stroke lost). A text document keeps "L." unread."""
+    body = HEADER + ("L. KẾT QUẢ THỰC HIỆN NĂM 2024\nChỉ số đạt 67,02 điểm.\nII. MỤC ĐÍCH, YÊU CẦU\n"
+                     "1. Cải thiện chỉ số.\nII. NHIỆM VỤ, GIẢI PHÁP\n1. Giao Sở Tài chính chủ trì.\n") + TAIL
+    assert _paths(_doc(body, ocr=True))[:4] == ["I", "II", "II.1", "III"]
+    assert "I" not in _paths(_doc(body))

@@ -21,9 +21,10 @@ import statistics
 import subprocess
 import tempfile
 import threading
+import unicodedata
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -31,6 +32,7 @@ import numpy as np
 from PIL import Image, ImageChops
 
 from normalizers.dates import repair_quarter_numerals
+from normalizers.syllable import is_syllable
 from normalizers.vocab import repair_text
 
 from ..model import Block
@@ -589,9 +591,51 @@ def paragraphs(lines: list[Line], unit: float, page_width: int,
 
 
 def repair_ocr_text(text: str) -> str:
-    """OCR noise repaired: words near the vocabularies (normalizers.vocab), then the look-alikes
-    of a quarter's Roman numeral ("Quý IH/2024" -> "Quý III/2024")."""
-    return repair_quarter_numerals(repair_text(text))
+    """OCR noise repaired: words Tesseract glued together split, words near the vocabularies
+    (normalizers.vocab), then the look-alikes of a quarter's Roman numeral ("Quý IH/2024" ->
+    "Quý III/2024")."""
+    return repair_quarter_numerals(repair_text(split_glued(text)))
+
+
+# A token's letters between edge punctuation: "(Nộivụ);" -> "(", "Nộivụ", ");"
+_GLUE_TOKEN = re.compile(r"^(\W*)([^\W\d_]{4,})(\W*)$")
+_ACRONYM_GLUE = re.compile(r"^([A-ZĐ]{2,})([a-zđ\u00c0-\u1ef9]{2,})$")
+MIN_GLUED_PART = 2  # letters; one-letter words ("ở", "ý") are too easily OCR specks
+
+
+def split_glued(text: str) -> str:
+    """Words Tesseract read without the space between them (narrow spacing in table cells):
+    "nghiệpvà" -> "nghiệp và", "Tínhminh" -> "Tính minh", "UBNDcác" -> "UBND các". A token is
+    split only when it is no Vietnamese syllable, carries Vietnamese letters (loan words such as
+    "Video" stay), and exactly one cut leaves two syllables (or an acronym and a syllable)."""
+    return " ".join(_split_token(t) for t in text.split(" "))
+
+
+def _split_token(token: str) -> str:
+    m = _GLUE_TOKEN.match(token)
+    if not m or m.group(2).isascii():
+        return token
+    lead, word, tail = m.groups()
+    if is_syllable(word):
+        return token
+    if (a := _ACRONYM_GLUE.match(word)) and is_syllable(a.group(2)):
+        return f"{lead}{a.group(1)} {a.group(2)}{tail}"
+    cuts = [i for i in range(MIN_GLUED_PART, len(word) - MIN_GLUED_PART + 1)
+            if _printed_syllable(word[:i]) and _printed_syllable(word[i:]) and not word[i:].isupper()]
+    return f"{lead}{word[:cuts[0]]} {word[cuts[0]:]}{tail}" if len(cuts) == 1 else token
+
+
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_STOP_FINAL = re.compile(r"(?:c|ch|p|t)$")
+
+
+def _printed_syllable(word: str) -> bool:
+    """A syllable as printed: is_syllable, and one closed by a stop (c, ch, p, t) carries its
+    tone (is_syllable lets "tưp" pass, as OCR may drop a tone; here that would allow "tưp|háp")."""
+    if not is_syllable(word):
+        return False
+    marked = any(c in _TONE_MARKS for c in unicodedata.normalize("NFD", word))
+    return marked or not _STOP_FINAL.search(word.lower())
 
 
 def join_lines(lines: list[Line]) -> str:
@@ -674,7 +718,7 @@ def _text_blocks(lines: list[Line], result: PageOCR, unit: float, first: bool,
         # The Decree 30 header is the document's first two-column region, before any body text.
         is_header = first and not blocks
         left = [line for line in run if line.column == 0]
-        right = [line for line in run if line.column == 1]
+        right = merge_same_height([line for line in run if line.column == 1], unit)
         if is_header:
             blocks += _header_cells(left, 0, result.page) + _header_cells(right, 1, result.page)
         else:
@@ -682,6 +726,43 @@ def _text_blocks(lines: list[Line], result: PageOCR, unit: float, first: bool,
             # The left column (Nơi nhận) is measured on its own lines, not on the page's column.
             blocks += flow(left, None) + [_block([line], result.page, result.width, unit) for line in right]
     return blocks
+
+
+def merge_same_height(lines: list[Line], unit: float) -> list[Line]:
+    """Segments of one column at the same height as one line. Tesseract may hang the pieces of a
+    line on different lines of the page (seen: a signer's name under a signature scrawl, its last
+    word on the line of the left column above). Specks read between the pieces go: a word inside
+    another word's box, or a mark without letters or digits well below the text height."""
+    out: list[Line] = []
+    for line in lines:
+        mate = next((m for m in out if min(m.bottom, line.bottom) - max(m.top, line.top)
+                     > 0.5 * min(m.bottom - m.top, line.bottom - line.top)), None)
+        if mate is None:
+            out.append(Line(list(line.words), line.column))
+            continue
+        words = sorted(mate.words + line.words, key=lambda w: w.left)
+        mate.words = _unquoted([w for w in words if not _speck(w, words, unit)] or words)
+    return out
+
+
+_STRAY_QUOTES = "\"'`"
+
+
+def _unquoted(words: list[Word]) -> list[Word]:
+    """An unbalanced straight quote or backtick at a word's edge is a stroke of the scrawl."""
+    if sum(w.text.count('"') for w in words) % 2 == 0 and not any("`" in w.text for w in words):
+        return words
+    out = [replace(w, text=w.text.strip(_STRAY_QUOTES)) for w in words]
+    return [w for w in out if w.text]
+
+
+def _speck(word: Word, words: list[Word], unit: float) -> bool:
+    if not any(ch.isalnum() for ch in word.text) and word.bottom - word.top < 0.5 * unit:
+        return True
+    cx, cy = (word.left + word.right) / 2, (word.top + word.bottom) / 2
+    return any(o is not word and o.left <= cx <= o.right and o.top <= cy <= o.bottom
+               and (o.right - o.left) * (o.bottom - o.top) > (word.right - word.left) * (word.bottom - word.top)
+               for o in words)
 
 
 def _header_cells(lines: list[Line], column: int, page: int) -> list[Block]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -229,10 +230,42 @@ def table_block(page_grid: PageGrid, words: list, page: int, clean: Callable[[st
     """A table Block from the OCR words whose centres fall in the grid's cells (re-read cells
     take their second reading); `clean` repairs a cell's text like a paragraph's."""
     grid = page_grid.grid
-    cell_words_ = {**cell_words(grid, words), **page_grid.reread}
+    first_reading = cell_words(grid, words)
+    kept = roman_group_cells(grid, first_reading)
+    cell_words_ = {**first_reading, **{c: ws for c, ws in page_grid.reread.items() if c not in kept}}
+    cell_words_.update({c: [w for w in first_reading[c] if _printed(w.text)] for c in kept})
     texts = {cell: clean(join_lines(_cell_lines(ws))) for cell, ws in cell_words_.items()}
     rows = grid.rows(texts, "", bool)
     return Block("table", page=page, rows=[[Cell(t) for t in row] for row in rows])
+
+
+_ROMAN_NUMERAL = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
+# numerals of two or more strokes that show a column numbers its groups so: on one page part of a
+# table (a page may hold only "I" and "II"), and in the whole table (numbering repairs)
+MIN_ROMAN_ON_PAGE = 1
+MIN_ROMAN_GROUPS = 2
+
+
+def _printed(text: str) -> bool:
+    """Holds a letter or digit (not only marks such as a lone "ˆ", a modifier letter read from a speck)."""
+    return any(unicodedata.category(ch) in ("Lu", "Ll", "Lt", "Nd") for ch in text)
+
+
+def _roman(text: str) -> bool:
+    return bool(text) and _ROMAN_NUMERAL.fullmatch(text) is not None
+
+
+def roman_group_cells(grid: Grid, page: dict[int, list]) -> set[int]:
+    """First-column cells whose page-level reading is a Roman group numeral ("I", "II", "VI"), in
+    a column that numbers its groups so (one such numeral of several strokes): their
+    reading is kept over the cell's second reading, which takes lone strokes for digits or
+    letters ("I" -> "1", "II" -> "H", "VI" -> "VỊ"): the binarized crop thins the serifs."""
+    nr = len(grid.ys) - 1
+    x = (grid.xs[0] + grid.xs[1]) / 2
+    first = {grid.cell(x, (grid.ys[r] + grid.ys[r + 1]) / 2) for r in range(nr)}
+    texts = {c: "".join(w.text for w in page[c] if _printed(w.text)) for c in first if c in page}
+    romans = {c for c, t in texts.items() if _roman(t)}
+    return romans if sum(len(texts[c]) > 1 for c in romans) >= MIN_ROMAN_ON_PAGE else set()
 
 
 def _cell_lines(words: list) -> list[str]:
@@ -281,12 +314,16 @@ def repair_numbering(table: Block) -> None:
     firsts = [r[0] for r in rows if r and r[0].text.strip()]
     if len(firsts) < 3 or sum(bool(_NUMBER.match(c.text.strip())) for c in firsts) < 0.6 * len(firsts):
         return
+    roman_groups = sum(_roman(c.text.strip()) and len(c.text.strip()) > 1 for c in firsts) >= MIN_ROMAN_GROUPS
     prev: tuple[int, ...] | None = None
     last: tuple[str, str] = ("", "")  # the previous number as read and as repaired
     for row in rows:
         cell = row[0]
         text = cell.text.strip()
         if not text:
+            continue
+        if roman_groups and _roman(text):  # a group ("II"): its items are numbered from 1 again
+            prev, last = None, (text, text)
             continue
         if text == last[0]:  # sub-rows repeat a vertically merged number cell
             cell.text = last[1]
