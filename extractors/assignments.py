@@ -261,54 +261,83 @@ def _prose_rows(doc: PlanDoc, ctx: _Ctx) -> list[AssignmentRow]:
             limit = lines[stop].start if stop < len(lines) else section.end
             rows.extend(_block_rows(doc, section, lines[i], lines[i + 1: stop], head, ctx, limit))
             covered.update(range(i, stop))
-        unit_rows = _unit_block_rows(doc, section, lines, covered, ctx)
-        covered.update(i for i, line in enumerate(lines) if any(r.span_start <= line.start < r.span_end
-                                                                  for r in unit_rows))
-        rows.extend(unit_rows)
+        rows.extend(_unit_block_rows(doc, section, lines, covered, ctx))  # adds its lines to `covered`
         rows.extend(_paragraph_rows(doc, section, lines, covered, ctx))
+    for section in doc.sections_of("implementation"):  # "Giao Phòng X chủ trì … (nội dung Y); hoàn thành …"
+        rows.extend(_paragraph_rows(doc, section, _lines(doc, section.start, section.end), set(), ctx,
+                                    naming_an_index=True))
     return rows
 
 
 def _paragraph_rows(doc: PlanDoc, section: Section, lines: list[_Line], covered: set[int],
-                    ctx: _Ctx) -> list[AssignmentRow]:
+                    ctx: _Ctx, naming_an_index: bool = False) -> list[AssignmentRow]:
     """Paragraphs outside index and unit blocks that assign a task themselves: "Công chức Văn hóa - Xã
     hội chủ trì, phối hợp với … (chỉ số Tiếp cận đất đai); thời gian thực hiện: …" — a unit as the
-    subject of a lead verb. The index is the one the paragraph names, else the plan's family."""
+    subject of a lead verb, or a numbered item whose subject is a named unit ("2. UBND các xã, thị
+    trấn tiếp nhận …"); an item may open with its component ("(1) Tiếp cận dịch vụ: Trung tâm X chủ
+    trì …"). The index is the one the item or the line above it ("Chỉ số Chi phí thời gian") names,
+    else the plan's family; with `naming_an_index` (the implementation part) only items that name one."""
     rows: list[AssignmentRow] = []
+    topic_index: tuple[IndexMatch, str] | None = None
     free = [line for i, line in enumerate(lines) if i not in covered]
     for task in _tasks(free):
         if _label(task[0].body):
             continue
-        number, body = _item_number(task[0].body)
-        first = _Line(task[0].end - len(body), task[0].end, body)
+        if len(task) == 1 and (named := _topic_line(task[0].body, ctx)):
+            topic_index = named
+            continue
+        number, child, body = _item_number(task[0].body)
+        topic, clause = _topic(body)
+        first = _Line(task[0].end - len(clause), task[0].end, clause)
         lead, support = _prose_lead([first])
+        if not lead and number and not child and section.kind == "assignments":
+            lead, support = _subject_of(clause)
+            lead = lead if lead and _names_unit(lead[0]) and _unit_end(clause) < len(clause.rstrip(" :.;")) else []
         if not lead:
             continue
+        text = " ".join(line.body for line in task)
+        base = _task_index(text, _item_path(doc, section, task[0], number, child), ctx)
+        family = base["family"]
+        named = _component_of(topic, text, family) if family else None
+        if named or (topic_index and topic_index[0].family == family and base["index_code"] == family):
+            base.update(_index_fields(named or topic_index))
+        if naming_an_index and "." not in (base["index_code"] or ""):
+            continue  # the implementation part's duties name no component: general duties, not tasks
         part = _read_part([first, *task[1:]])
         part.lead, part.support = part.lead or lead, part.support or support
-        rows.append(_row(doc, ctx, task[0].start, task[-1].end, part, part,
-                         _task_index(" ".join(line.body for line in task), _item_path(doc, section, task[0], number),
-                                     ctx)))
+        rows.append(_row(doc, ctx, task[0].start, task[-1].end, part, part, base))
     return rows
 
 
-def _item_number(body: str) -> tuple[str | None, str]:
-    """("3", rest) of "3. Giao Sở X chủ trì …", ("b", rest) of "b) …", (None, body) without a number."""
+def _topic_line(body: str, ctx: _Ctx) -> tuple[IndexMatch, str] | None:
+    """A short unnumbered line that names one component and says nothing else ("Chỉ số Chi phí thời
+    gian" above the items about it)."""
+    name = body.strip(" *_.:")
+    if len(name.split()) > 16 or _NUMBERED.match(name) or not fold(name).startswith(("chi so", "tieu chi")):
+        return None
+    match = _match(name, ctx.families)
+    return (match, name) if match and "." in match.code else None
+
+
+def _item_number(body: str) -> tuple[str | None, bool, str]:
+    """(number, whether it numbers a child of the item above, rest): "3. Giao Sở X …" -> ("3",
+    False, …); "b) …" -> ("b", True, …); "(1) …" -> ("1", True, …); (None, False, body) without one."""
     if m := _NUMBERED.match(body):
-        return m.group("num"), m.group("title")
-    if m := _MARKERS["letter"].match(body):
-        return m.group("m"), body[m.end():]
-    return None, body
+        return m.group("num"), False, m.group("title")
+    for style in ("letter", "paren", "numparen"):
+        if m := _MARKERS[style].match(body):
+            return m.group("m"), True, body[m.end():]
+    return None, False, body
 
 
-def _item_path(doc: PlanDoc, section: Section, line: _Line, number: str | None) -> str | None:
+def _item_path(doc: PlanDoc, section: Section, line: _Line, number: str | None, child: bool = False) -> str | None:
     """The outline path of a numbered item: its own node's, else its parent's with its number (an
     arabic number the outline missed is a sibling of the arabic item above it, not its child)."""
     if node := _node_at(doc.outline, line.start):
         return node.path
     parent = _node_containing(doc.outline, line.start)
     base = parent.path if parent and parent.start >= section.start else section.number
-    if base and number and number.isdigit():
+    if base and number and number.isdigit() and not child:
         head, _, last = base.rpartition(".")
         base = head if last.isdigit() else base
     return ".".join(x for x in (base, number) if x) or None
@@ -374,13 +403,14 @@ def _unit_block_rows(doc: PlanDoc, section: Section, lines: list[_Line], covered
     """Tasks listed under the unit that carries them, outside any index block ("1. Sở Kế hoạch và Đầu
     tư:" then "- Chủ trì, phối hợp với … cải thiện chỉ số Gia nhập thị trường …"): one assignment per
     task paragraph (label lines such as "Thời gian: …" belong to the task above), led by the unit,
-    for the index the task names (else the plan's family)."""
+    for the index the task names (else the plan's family). The lines of these blocks join `covered`."""
     heads = [(i, h) for i, line in enumerate(lines)
              if i not in covered and (h := _unit_heading(line, _node_at(doc.outline, line.start)))]
     rows: list[AssignmentRow] = []
     for k, (i, (number, unit, rest)) in enumerate(heads):
         stop = heads[k + 1][0] if k + 1 < len(heads) else len(lines)
         stop = next((j for j in range(i + 1, stop) if j in covered or _NUMBERED.match(lines[j].body)), stop)
+        covered.update(range(i, stop))
         node = _node_at(doc.outline, lines[i].start) or _node_containing(doc.outline, lines[i].start)
         path = node.path if node and node.start >= section.start else ".".join(
             x for x in (section.number, number) if x)
@@ -518,7 +548,10 @@ def _unit_end(text: str) -> int:
     cuts = [m.start() for m in subject_end.finditer(fold_same_length(text)) if m.start() < limit]
     if not cuts and _starts_like_unit(text) and max(
             (len(item.split()) for item in text[:limit].split(",")), default=0) > _UNIT_WORDS:
-        cuts = [c for c in verb_starts(text[:limit]) if c > 0]
+        # a tagger's verb ends the unit unless the longer phrase is a catalog name exactly ("Trung tâm
+        # phục vụ hành chính công"): fuzzy matching would stretch "Bưu điện xã trả kết quả" to a unit
+        verbs = [c for c in verb_starts(text[:limit]) if c > 0] + [limit]
+        return max((c for c in verbs[1:] if _all_known(text[:c], fuzzy=False)), default=verbs[0])
     cuts.append(limit)
     cut = cuts[0]
     for c in cuts[1:]:
@@ -534,17 +567,24 @@ def _prose_lead(lines: list[_Line]) -> tuple[list[str], list[str]]:
         if _label(line.body):
             continue
         lead, support = _subject(line)
-        clause = re.split(r"[.:;,]", fold(line.body), maxsplit=1)[0]
-        assigns = clause.startswith("giao ") or any(
-            re.search(rf"\s{re.escape(v)}\b", clause) for v in read_toml("assignment_labels.toml")["lead_verbs"])
-        if lead and assigns:
+        if lead and _assigns(_strip_marker(line.body)):
             return lead, support
     return [], []
 
 
-def _all_known(subject: str) -> bool:
+def _assigns(body: str) -> bool:
+    """The clause gives its subject a task: "Giao X …", or a lead verb in the clause after the subject
+    ("Phòng Văn hóa, Khoa học và Thông tin chủ trì …": the unit's own comma does not end the clause)."""
+    if fold(body).startswith("giao "):
+        return True
+    clause = re.split(r"[.:;,]", fold(body[_unit_end(body):]).lstrip(" ,"), maxsplit=1)[0]
+    verbs = read_toml("assignment_labels.toml")["lead_verbs"]
+    return any(re.search(rf"(?:^|\s){re.escape(v)}\b", clause) for v in verbs)
+
+
+def _all_known(subject: str, fuzzy: bool = True) -> bool:
     items = split_units(re.sub(r"^(?:giao(?:\s+cho)?)\s+", "", subject, flags=re.IGNORECASE))
-    return bool(items) and all(resolve_unit(i) for i in items)
+    return bool(items) and all(resolve_unit(i, fuzzy=fuzzy) for i in items)
 
 
 def _starts_like_unit(text: str) -> bool:
@@ -594,7 +634,7 @@ def _block_rows(doc: PlanDoc, section: Section, heading: _Line, lines: list[_Lin
     return out
 
 
-_TOPIC_WORDS = 12  # "a) Công tác chỉ đạo, điều hành CCHC: Phòng Nội vụ chủ trì …"
+_TOPIC_WORDS = 16  # "a) Công tác chỉ đạo, điều hành CCHC: Phòng Nội vụ chủ trì …"
 
 
 def _topic(text: str) -> tuple[str | None, str]:
@@ -680,6 +720,8 @@ def _header(rows: list[list[str]]) -> tuple[int, dict[str, int]] | None:
         n = r + 1
     cols: dict[str, int] = {}
     for c, role in sorted(roles.items()):
+        if role == "item" and "item" in cols:
+            role = "task"  # "Chỉ số thành phần | Nhiệm vụ": the index column, then the task column
         cols.setdefault(role, c)
     if "lead" not in cols or "item" not in cols:
         return None
@@ -826,6 +868,7 @@ def _table_assignments(rows: list[_TRow], families: list[str], label: str, ctx: 
     out: list[AssignmentRow] = []
     group: tuple[_TRow, IndexMatch | None] | None = None
     group_used = True
+    last_match: IndexMatch | None = None
 
     def flush() -> None:
         if group and not group_used and group[0].cells.get("lead"):
@@ -836,12 +879,17 @@ def _table_assignments(rows: list[_TRow], families: list[str], label: str, ctx: 
     numbers = [row.number for row, is_group in zip(rows, groups, strict=True) if row.number and not is_group]
     restarts = len(set(numbers)) < len(numbers)  # "1, 2, 3" again in each group: the group names the row
     for row, is_group in zip(rows, groups, strict=True):
-        if is_group:
+        merged = "task" in row.cells and not row.cells.get("item")  # a blank index cell beside a task:
+        if is_group:                                                # merged with the index cell above
             flush()
-            group, group_used = (row, _match(row.cells.get("item", ""), families)), False
+            group_match = last_match if merged else _match(row.cells.get("item", ""), families)
+            group, group_used, last_match = (row, group_match), False, group_match
             continue
         group_used = True
-        match = group[1] if group else _match(row.cells.get("item", ""), families)
+        if merged and last_match:
+            match = last_match
+        else:
+            match = group[1] if group else _match(row.cells.get("item", ""), families)
         if match is None or "." not in match.code:  # a family-level group: the task may name its component
             family = match.family if match else (families[0] if families else None)
             named = _component_of(None, row.cells.get("item", ""), family) if family else None
@@ -849,6 +897,7 @@ def _table_assignments(rows: list[_TRow], families: list[str], label: str, ctx: 
         if restarts and group and group[0].number and row.number:
             row.number = f"{group[0].number}.{row.number}"
         out.append(_table_row(row, match, group[0] if group else None, families, label, ctx))
+        last_match = match
     flush()
     return out
 
@@ -873,6 +922,6 @@ def _table_row(row: _TRow, match: IndexMatch | None, group: _TRow | None, famili
         index_name_raw=(group.cells.get("item") if group else item) or None,
         index_match_score=match.score if match else None,
         criterion=item if is_criterion else None, lead_units=_units(lead_raw, ctx),
-        support_units=_units(support_raw, ctx), task=item, timing=timing,
+        support_units=_units(support_raw, ctx), task=cells.get("task") or item, timing=timing,
         recurring=_recurring(timing), span_start=row.start, span_end=row.end, lead_units_raw=lead_raw,
         source="table", leader=cells.get("leader") or None)

@@ -111,13 +111,15 @@ def test_phu_son_same_rows_from_every_format() -> None:
 
 def test_chi_lang_trailing_lead_lines() -> None:
     rows = rows_of("chi-lang-2025.txt")
-    # part II lists remedies 1-11; items 6-8 give a task to a lead unit ("6. Phòng Tài chính - Kế
-    # hoạch chủ trì, phối hợp với đơn vị tư vấn DDCI …"), the others exhort everyone
-    assert [(r.section_no, r.index_code, r.lead_units) for r in rows[:3]] == [
-        ("II.6", "DDCI", ["Phòng Tài chính - Kế hoạch"]), ("II.7", "DDCI", ["Phòng Nội vụ"]),
-        ("II.8", "DDCI", ["Văn phòng HĐND và UBND"])]
-    assert rows[0].support_units == ["Đơn vị tư vấn DDCI", "Các cơ quan, đơn vị liên quan"]
-    index_rows = rows[3:]  # part III: one block per component index
+    # part II lists remedies 1-11; items 5-9 give a task to a named unit ("6. Phòng Tài chính - Kế
+    # hoạch chủ trì, phối hợp với đơn vị tư vấn DDCI …", "9. Thanh tra huyện, các cơ quan, đơn vị tăng
+    # cường rà soát …"); the others exhort everyone ("1. Thủ trưởng các phòng, ban …", "11. Đề nghị …")
+    assert [(r.section_no, r.index_code, r.lead_units[0]) for r in rows[:5]] == [
+        ("II.5", "DDCI", "Trung tâm Văn hóa - Thông tin và Thể thao"),
+        ("II.6", "DDCI", "Phòng Tài chính - Kế hoạch"), ("II.7", "DDCI", "Phòng Nội vụ"),
+        ("II.8", "DDCI", "Văn phòng HĐND và UBND"), ("II.9", "DDCI", "Thanh tra huyện")]
+    assert rows[1].support_units == ["Đơn vị tư vấn DDCI", "Các cơ quan, đơn vị liên quan"]
+    index_rows = rows[5:]  # part III: one block per component index
     assert len(index_rows) == 8
     assert index_rows[0].lead_units == ["Văn phòng HĐND và UBND"]
     assert index_rows[0].support_units == ["Các phòng, ban, đơn vị", "UBND các xã, thị trấn"]

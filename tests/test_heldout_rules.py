@@ -367,3 +367,65 @@ def test_a_unit_heading_whose_number_ocr_misread() -> None:
     doc = segment(assemble(PlanDoc("x", "x.pdf", "x.pdf", "0" * 64, "pdf", blocks, ocr=True)))
     last = extract_assignments(doc)[-1]
     assert (last.section_no, last.lead_units, last.index_code) == ("II.5", ["Thanh tra tỉnh"], "PCI.INFORMAL_COST")
+
+
+# --- fifth author's layouts (session 4) ----------------------------------------------------------
+
+def test_items_under_a_bold_component_line_and_numbered_items_led_by_a_named_unit() -> None:
+    doc = _doc([
+        "KẾ HOẠCH Nâng cao Chỉ số DDCI huyện Sìn Hồ năm 2025",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "Nâng cao chỉ số.",
+        "II. NHIỆM VỤ, GIẢI PHÁP",
+        "Chỉ số Chi phí thời gian",
+        "1. Văn phòng HĐND và UBND huyện chủ trì rà soát quy trình nội bộ. Thời gian: Quý II/2025.",
+        "2. UBND các xã, thị trấn tiếp nhận, giải quyết hồ sơ đúng hạn. Thời gian: thường xuyên.",
+        "Chỉ số Tính minh bạch và tiếp cận thông tin",
+        "3. Phòng Văn hóa, Khoa học và Thông tin chủ trì cập nhật quy hoạch trên Trang thông tin điện tử.",
+        "4. Các cơ quan, đơn vị tăng cường tuyên truyền.",
+        "III. TỔ CHỨC THỰC HIỆN",
+        "1. Giao Thanh tra huyện chủ trì kiểm tra công vụ (chỉ số Chi phí không chính thức); hoàn thành "
+        "trong Quý III/2025.",
+        "2. Phòng Tài chính - Kế hoạch là cơ quan thường trực, tổng hợp kết quả.",
+    ])
+    rows = extract_assignments(doc)
+    assert [(r.section_no, r.index_code, r.lead_units) for r in rows] == [
+        ("II.1", "DDCI.TIME_COST", ["Văn phòng HĐND và UBND"]),
+        ("II.2", "DDCI.TIME_COST", ["UBND các xã, thị trấn"]),
+        ("II.3", "DDCI.TRANSPARENCY", ["Phòng Văn hóa, Khoa học và Thông tin"]),
+        ("III.1", "DDCI.INFORMAL_COST", ["Thanh tra huyện"])]  # a general duty naming no index is no task
+
+
+def test_bracketed_items_open_with_their_component() -> None:
+    doc = _doc([
+        "KẾ HOẠCH Nâng cao Chỉ số SIPAS xã Tả Van năm 2025",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "Nâng cao chỉ số.",
+        "II. NHIỆM VỤ, GIẢI PHÁP",
+        "1. Nhóm nội dung cung ứng dịch vụ hành chính công (Ông Lò Văn Dụng, Chủ tịch UBND xã phụ trách)",
+        "(1) Tiếp cận dịch vụ: Trung tâm Phục vụ hành chính công xã chủ trì bố trí khu vực chờ. "
+        "Thời hạn: trong tháng 9.",
+        "(2) Cơ hội của người dân tham gia ý kiến đối với chính sách: Phòng Văn hóa - Xã hội chủ trì đăng tải "
+        "dự thảo chính sách.",
+    ])
+    rows = extract_assignments(doc)
+    assert [(r.section_no, r.index_code, r.lead_units) for r in rows] == [
+        ("II.1.(1)", "SIPAS.SERVICE_ACCESS", ["Trung tâm Phục vụ hành chính công xã"]),
+        ("II.1.(2)", "SIPAS.POLICY_PARTICIPATION", ["Phòng Văn hóa - Xã hội"])]
+
+
+def test_a_blank_index_cell_beside_a_task_is_the_index_above() -> None:
+    doc = _doc([
+        "KẾ HOẠCH Cải thiện Chỉ số PCI tỉnh Điện Biên năm 2025",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "Nâng cao chỉ số.",
+        "II. NHIỆM VỤ, GIẢI PHÁP",
+    ], tables=[[
+        ["TT", "Chỉ số thành phần", "Nhiệm vụ", "Thời hạn", "Chủ trì", "Phối hợp"],
+        ["1", "Gia nhập thị trường", "Rút ngắn thời gian đăng ký doanh nghiệp", "Quý IV/2025", "Sở Tài chính", ""],
+        ["2", "", "Hỗ trợ hộ kinh doanh chuyển đổi lên doanh nghiệp", "Năm 2026", "UBND các xã, phường", ""],
+    ]])
+    rows = extract_assignments(doc)
+    assert [(r.index_code, r.task) for r in rows] == [
+        ("PCI.MARKET_ENTRY", "Rút ngắn thời gian đăng ký doanh nghiệp"),
+        ("PCI.MARKET_ENTRY", "Hỗ trợ hộ kinh doanh chuyển đổi lên doanh nghiệp")]
