@@ -59,6 +59,7 @@ class _Line:
     start: int
     end: int
     body: str  # without bullets/markup
+    bullet: bool = False  # the line opened with a bullet ("- ", "+ ")
 
 
 @dataclass
@@ -172,7 +173,9 @@ def _lines(doc: PlanDoc, start: int, end: int) -> list[_Line]:
         body = _TRAIL.sub("", raw[lead:])
         if not body:
             continue
-        out.extend(_split_inline(_Line(s + lead, s + lead + len(body), body)))
+        pieces = _split_inline(_Line(s + lead, s + lead + len(body), body))
+        pieces[0].bullet = any(c in "-+*•·–—>" for c in raw[:lead])
+        out.extend(pieces)
     return out
 
 
@@ -612,6 +615,9 @@ def _block_rows(doc: PlanDoc, section: Section, heading: _Line, lines: list[_Lin
         block.lead, parts[-1][2].lead = parts[-1][2].lead, []  # trailing "Cơ quan chủ trì:" of the block
         block.support, parts[-1][2].support = parts[-1][2].support or block.support, []
     base = dict(section_no=path, family=family, index_code=code, index_name_raw=name, index_match_score=score)
+    if not parts and (dated := _dated_items(lines)):  # "+ Niêm yết …. Thời hạn: …" twice or more
+        head = _read_part(lines[:lines.index(dated[0][0])])
+        return [_row(doc, ctx, item[0].start, item[-1].end, _read_part(item), head, base) for item in dated]
     if not parts:
         end = (lines[-1] if lines else heading).end
         if not block.lead:
@@ -660,6 +666,21 @@ def _index_fields(found: tuple[IndexMatch, str] | None) -> dict:
         return {}
     match, raw = found
     return dict(family=match.family, index_code=match.code, index_name_raw=raw, index_match_score=match.score)
+
+
+def _dated_items(lines: list[_Line]) -> list[list[_Line]]:
+    """The bullet items of a block when it has two or more and each carries its own timing label (one
+    task each, as their deadlines differ), after label lines that name the block's lead; else []."""
+    first = next((k for k, line in enumerate(lines) if line.bullet and not _label(line.body)), None)
+    if first is None or not _read_part(lines[:first]).lead:
+        return []
+    items: list[list[_Line]] = []
+    for line in lines[first:]:
+        if line.bullet and not _label(line.body) or not items:
+            items.append([line])
+        else:
+            items[-1].append(line)
+    return items if len(items) >= 2 and all(_read_part(item).timing for item in items) else []
 
 
 def _strip_marker(text: str) -> str:

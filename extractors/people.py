@@ -147,6 +147,8 @@ def _leaders(doc: PlanDoc, family_hint: str | None) -> list[_Mention]:
         line_end = doc.text.find("\n", m.end())
         line_end = min(line_end if line_end != -1 else len(doc.text), m.end() + 200)
         found = named.search(doc.text, m.end(), line_end) or bare.match(doc.text, m.end(), line_end)
+        if not (found and _trim_name(found.group(1))):  # "Phó Chủ tịch UBND xã Bùi Văn Hưởng": title first
+            found = _after_title(bare, doc.text, m.end(), line_end)
         name = _trim_name(found.group(1)) if found else None
         if not found or not name:
             continue
@@ -155,6 +157,14 @@ def _leaders(doc: PlanDoc, family_hint: str | None) -> list[_Mention]:
         title = _title_after(doc.text, end) or (before if _core_title(before) else None)
         out.append(_Mention(name, found.start(1), end, "leader", title, _index_code(doc, m.start(), family_hint)))
     return out
+
+
+def _after_title(bare: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
+    """The name after a title in a label line: "Lãnh đạo phụ trách: Phó Chủ tịch UBND xã Bùi Văn Hưởng"."""
+    for run in bare.finditer(text, start, end):
+        if _trim_name(run.group(1)) and _core_title(clean(text[start:run.start()]).strip(" ,:-")):
+            return run
+    return None
 
 
 def _header_cells(table: Block) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from extractors.assignments import extract_assignments
 from extractors.deadlines import extract_deadlines, fill_timings
 from extractors.header import find_signature
+from extractors.people import extract_people
 from extractors.references import extract_references
 from extractors.scores import extract_scores
 from normalizers.units import canonical_unit, split_units
@@ -429,3 +430,28 @@ def test_a_blank_index_cell_beside_a_task_is_the_index_above() -> None:
     assert [(r.index_code, r.task) for r in rows] == [
         ("PCI.MARKET_ENTRY", "Rút ngắn thời gian đăng ký doanh nghiệp"),
         ("PCI.MARKET_ENTRY", "Hỗ trợ hộ kinh doanh chuyển đổi lên doanh nghiệp")]
+
+
+def test_dated_bullet_items_of_an_index_block_are_tasks_of_their_own() -> None:
+    doc = _doc([
+        "KẾ HOẠCH Nâng cao Chỉ số PAPI xã Mường Chiềng năm 2025",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "Nâng cao chỉ số.",
+        "II. NỘI DUNG VÀ PHÂN CÔNG NHIỆM VỤ",
+        "1. Công khai, minh bạch trong việc ra quyết định",
+        "Lãnh đạo phụ trách: Phó Chủ tịch UBND xã Đinh Công Sơn.",
+        "Công chức phụ trách: Địa chính - Xây dựng.",
+        "+ Niêm yết kế hoạch sử dụng đất tại trụ sở UBND xã. Thời hạn: trước ngày 15/4/2025.",
+        "+ Công khai danh sách hộ được hỗ trợ làm nhà ở. Thời hạn: Quý III/2025.",
+        "2. Quản trị môi trường",
+        "Công chức phụ trách: Địa chính - Xây dựng.",
+        "+ Thu gom rác thải tại các xóm.",
+        "+ Kiểm tra các cơ sở chăn nuôi. Thời hạn: thường xuyên.",
+    ])
+    rows = extract_assignments(doc)
+    assert [(r.section_no, r.index_code, r.timing) for r in rows] == [
+        ("II.1", "PAPI.TRANSPARENCY", "trước ngày 15/4/2025"), ("II.1", "PAPI.TRANSPARENCY", "Quý III/2025"),
+        ("II.2", "PAPI.ENVIRONMENT", "thường xuyên")]  # one undated item: the block stays one task
+    assert rows[0].lead_units == rows[1].lead_units == ["Công chức Địa chính - Xây dựng"]
+    people = extract_people(doc, rows)
+    assert [(p.name, p.roles, p.title) for p in people] == [("Đinh Công Sơn", ["leader"], "Phó Chủ tịch UBND xã")]
