@@ -73,11 +73,15 @@ class _Part:
 
 
 @lru_cache(maxsize=1)
-def _labels() -> tuple[list[tuple[str, re.Pattern[str]]], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _labels() -> tuple[tuple[re.Pattern[str], dict[str, str]], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     spec = read_toml("assignment_labels.toml")
-    labels = [(role, lab) for role in ("leader", "lead", "support", "timing") for lab in spec[role]]
-    labels.sort(key=lambda rl: -len(rl[1]))
-    compiled = [(role, re.compile(rf"^{re.escape(lab)}\s*:\s*")) for role, lab in labels]
+    roles: dict[str, str] = {}
+    for role in ("leader", "lead", "support", "timing"):
+        for lab in spec[role]:
+            roles.setdefault(lab, role)
+    # one alternation, longest label first ("lãnh đạo phụ trách" before "phụ trách")
+    alternation = "|".join(re.escape(lab) for lab in sorted(roles, key=len, reverse=True))
+    compiled = (re.compile(rf"^(?P<label>{alternation})\s*:\s*"), roles)
     subject_end = re.compile(r"\s(?:" + "|".join(re.escape(s) for s in spec["subject_end"]) + r")\b")
     return (compiled, re.compile(spec["recurring"]), subject_end, re.compile(spec["support_intro"]))
 
@@ -184,7 +188,7 @@ def _split_inline(line: _Line) -> list[_Line]:
     hằng quý.") gives the label its own line; a label line that swallowed the next sub-block
     ("…Phó Chủ tịch UBND xã a) Giao …") is cut before it."""
     if not _label(line.body):
-        m = _next_label().search(fold_same_length(line.body))
+        m = _next_label().search(fold_same_length(line.body)) if ":" in line.body else None  # labels end with ":"
         if not m:
             return [line]
         cut = m.start() + 1
@@ -209,14 +213,14 @@ def _labels_of(body: str) -> list[tuple[str, str]]:
     if ":" not in body:  # every label ends with ":" (and only ":" folds to ":")
         return []
     key = fold_same_length(body)
-    for role, pattern in _labels()[0]:
-        m = pattern.match(key)
-        if m:
-            nxt = _next_label().search(key, m.end())
-            value = body[m.end(): nxt.start() if nxt else len(body)]
-            first = (role, _TRAIL.sub("", value).strip(" *_.;"))
-            return [first, *(_labels_of(body[nxt.start() + 1:].lstrip()) if nxt else [])]
-    return []
+    pattern, roles = _labels()[0]
+    m = pattern.match(key)
+    if not m:
+        return []
+    nxt = _next_label().search(key, m.end())
+    value = body[m.end(): nxt.start() if nxt else len(body)]
+    first = (roles[m.group("label")], _TRAIL.sub("", value).strip(" *_.;"))
+    return [first, *(_labels_of(body[nxt.start() + 1:].lstrip()) if nxt else [])]
 
 
 def _index_heading(line: _Line, ctx: _Ctx, outline_heading: bool = False,
@@ -550,7 +554,8 @@ def _unit_end(text: str) -> int:
     limit = stop.start() if stop else len(text)
     cuts = [m.start() for m in subject_end.finditer(fold_same_length(text)) if m.start() < limit]
     if not cuts and _starts_like_unit(text) and max(
-            (len(item.split()) for item in text[:limit].split(",")), default=0) > _UNIT_WORDS:
+            (len(item.split()) for item in text[:limit].split(",")), default=0) > _UNIT_WORDS and not _all_known(
+            text[:limit], fuzzy=False):  # a catalog name has no verb in it
         # a tagger's verb ends the unit unless the longer phrase is a catalog name exactly ("Trung tâm
         # phục vụ hành chính công"): fuzzy matching would stretch "Bưu điện xã trả kết quả" to a unit
         verbs = [c for c in verb_starts(text[:limit]) if c > 0] + [limit]
