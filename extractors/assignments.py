@@ -371,17 +371,12 @@ def _unit_heading(line: _Line, node: OutlineNode | None) -> tuple[str, str, str]
     Đầu tư:", "b) Phòng Nội vụ: chủ trì …", or a heading of the outline (`node`) that is only a unit's
     name ("1. Phòng Tài chính - Kế hoạch")."""
     outline_heading = node is not None
-    m = _NUMBERED.match(line.body)
-    number, title = (m.group("num"), m.group("title")) if m else (None, line.body)
-    if not m:
-        marker = _MARKERS["letter"].match(line.body)
+    number, _child, title = _item_number(line.body)
+    if number is None:
         token = _ANY_NUMBER.match(line.body) if node and node.number else None
-        if marker:
-            number, title = marker.group("m"), line.body[marker.end():]
-        elif token:  # the outline repaired an OCR'd number ("S." read as 5)
-            number, title = node.number, line.body[token.end():]
-        else:
+        if not token:
             return None
+        number, title = node.number, line.body[token.end():]  # the outline repaired an OCR'd number ("S.")
     unit, sep, rest = title.partition(":")
     unit = unit.strip(" *_.")
     if not (sep or outline_heading) or len(unit.split()) > _UNIT_HEAD_WORDS or _label(title) or not _names_unit(unit):
