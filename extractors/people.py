@@ -138,9 +138,8 @@ def _leaders(doc: PlanDoc, family_hint: str | None) -> list[_Mention]:
     """"Lãnh đạo phụ trách: Đồng chí X, Phó Chủ tịch UBND xã" or "…: Phó Chủ tịch UBND xã - đồng chí X"."""
     people = _vocab()["people"]
     labels = "|".join(re.escape(label) for label in people["leader_labels"])
-    honor = "|".join(re.escape(h) for h in people["honorifics"])
     label_re = re.compile(rf"(?:{labels})\W{{0,6}}")
-    named = re.compile(rf"(?:(?<!\w)(?:{honor})\s+)({_NAME})")
+    named = _honored()
     bare = re.compile(rf"({_NAME})")
     out = []
     for m in label_re.finditer(doc.text):
