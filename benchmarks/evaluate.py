@@ -1,9 +1,9 @@
 """Held-out evaluation: field-level precision/recall/F1 of `vnplan ingest` against hand-made records.
 
-usage: python benchmarks/evaluate.py [--only NAME ...] [--formats docx pdf scan] [--verbose] [--json FILE]
+usage: python benchmarks/evaluate.py [--only NAME ...] [--formats docx pdf scan doc] [--verbose] [--json FILE]
 
-Renders benchmarks/heldout/plans/*.txt as DOCX and text PDF, and on request (--formats ... scan) that
-PDF as an image-only office scan (benchmarks/heldout/make.py), runs `pipeline.ingest.ingest` on them
+Renders benchmarks/heldout/plans/*.txt as DOCX and text PDF, and on request (--formats ... scan doc) that
+PDF as an image-only office scan and the DOCX as a Word 97-2003 .doc (benchmarks/heldout/make.py), runs `pipeline.ingest.ingest` on them
 and compares every table with benchmarks/heldout/expected/<name>.toml.
 
 Counting: every field of every row is one unit. Rows are paired first (assignments by section_no,
@@ -378,8 +378,9 @@ def report(results: dict[tuple[str, str], dict[str, Count]], verbose: bool = Fal
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", nargs="*", help="plan names (file stems) to evaluate")
-    ap.add_argument("--formats", nargs="+", default=["docx", "pdf"], choices=["docx", "pdf", "scan"],
-                    help="scan: the text PDF as page images, read by OCR (~2.5 s a page a core)")
+    ap.add_argument("--formats", nargs="+", default=["docx", "pdf"], choices=["docx", "pdf", "scan", "doc"],
+                    help="scan: the text PDF as page images, read by OCR (~2.5 s a page a core); "
+                         "doc: the DOCX saved as Word 97-2003 by LibreOffice")
     ap.add_argument("--verbose", action="store_true", help="list every mismatch")
     ap.add_argument("--json", type=Path, help="also write the scores as JSON")
     args = ap.parse_args()

@@ -1,6 +1,6 @@
 """Renders the held-out plans (benchmarks/heldout/plans/*.txt) as DOCX, text PDF and scanned PDF.
 
-usage: python benchmarks/heldout/make.py [--out DIR] [--formats docx pdf scan] [--only NAME ...]
+usage: python benchmarks/heldout/make.py [--out DIR] [--formats docx pdf scan doc] [--only NAME ...]
 
 The sources are a small markup, one block per line, laid out after Decree 30/2020 (A4, margins
 20/20/30/20 mm, Times New Roman 14, two-column header table, bold headings, justified body with a
@@ -16,7 +16,8 @@ first-line indent, "Nơi nhận" bottom left and the signature bottom right in a
     ---page                 page break
     anything else           body paragraph; **bold** spans inside are bold runs
 
-The PDF is made from the DOCX by LibreOffice (private profile, so it runs beside other sessions).
+The PDF is made from the DOCX by LibreOffice (private profile, so it runs beside other sessions), and so
+is the legacy Word 97-2003 `.doc` (`doc`), as offices still send them.
 The scan is that same PDF printed to 300 dpi grey page images as an office scanner would give them
 (grey paper, each page skewed by 0.3-0.8 degrees either way, slight blur and noise; seeded by the plan
 name, so it is the same on every run) and wrapped as an image-only PDF: it differs from `pdf` by OCR only.
@@ -174,15 +175,18 @@ def render_docx(source: Path, target: Path) -> None:
     flush_table()
     if foot_l or foot_r:
         _two_cells(document, foot_l, foot_r, (80, 80), WD_ALIGN_PARAGRAPH.LEFT, 12)
+    if document.element.body[-2].tag == qn("w:tbl"):  # [-1] is sectPr
+        document.add_paragraph()  # Word always ends a body with a paragraph; LibreOffice drops a last table in .doc
     document.save(target)
 
 
-def render_pdf(docx_path: Path, out_dir: Path) -> Path:
+def render_pdf(docx_path: Path, out_dir: Path, kind: str = "pdf") -> Path:
+    """`docx_path` converted by LibreOffice to `kind` (pdf, or doc: Word 97-2003) in `out_dir`."""
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(out_dir), str(docx_path)],
+                        "--convert-to", kind, "--outdir", str(out_dir), str(docx_path)],
                        check=True, capture_output=True, timeout=180)
-    return out_dir / (docx_path.stem + ".pdf")
+    return out_dir / f"{docx_path.stem}.{kind}"
 
 
 def render_scan(pdf_path: Path, target: Path, seed: int, dpi: int = 300, pages: tuple[int, int] | None = None,
@@ -212,7 +216,8 @@ def render_scan(pdf_path: Path, target: Path, seed: int, dpi: int = 300, pages: 
 
 
 def build(out: Path, formats: tuple[str, ...] = ("docx", "pdf"), only: list[str] | None = None) -> list[Path]:
-    """Writes <out>/docx/<name>.docx, <out>/pdf/<name>.pdf and <out>/scan/<name>.pdf; returns the files made."""
+    """Writes <out>/docx/<name>.docx, <out>/pdf/<name>.pdf, <out>/scan/<name>.pdf and <out>/doc/<name>.doc;
+    returns the files made."""
     made: list[Path] = []
     sources = [p for p in sorted(PLANS.glob("*.txt")) if not only or p.stem in only]
     tmp = out / "_docx_for_pdf"
@@ -222,6 +227,12 @@ def build(out: Path, formats: tuple[str, ...] = ("docx", "pdf"), only: list[str]
             target = out / "docx" / f"{src.stem}.docx"
             render_docx(src, target)
             made.append(target)
+        if "doc" in formats:
+            (out / "doc").mkdir(parents=True, exist_ok=True)
+            tmp.mkdir(parents=True, exist_ok=True)
+            staged = tmp / f"{src.stem}.docx"
+            render_docx(src, staged)
+            made.append(render_pdf(staged, out / "doc", kind="doc"))
         if "pdf" in formats or "scan" in formats:
             pdf_dir = out / "pdf" if "pdf" in formats else tmp  # a scan alone keeps its text PDF out of <out>
             tmp.mkdir(parents=True, exist_ok=True)
@@ -243,7 +254,7 @@ def build(out: Path, formats: tuple[str, ...] = ("docx", "pdf"), only: list[str]
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "vnplan-heldout")
-    ap.add_argument("--formats", nargs="+", default=["docx", "pdf"], choices=["docx", "pdf", "scan"])
+    ap.add_argument("--formats", nargs="+", default=["docx", "pdf"], choices=["docx", "pdf", "scan", "doc"])
     ap.add_argument("--only", nargs="*")
     args = ap.parse_args()
     for path in build(args.out, tuple(args.formats), args.only):
