@@ -2,9 +2,9 @@
 
 usage: python benchmarks/evaluate.py [--only NAME ...] [--formats docx pdf scan doc] [--verbose] [--json FILE]
 
-Renders benchmarks/heldout/plans/*.txt as DOCX and text PDF, and on request (--formats ... scan doc) that
-PDF as an image-only office scan and the DOCX as a Word 97-2003 .doc (benchmarks/heldout/make.py), runs `pipeline.ingest.ingest` on them
-and compares every table with benchmarks/heldout/expected/<name>.toml.
+Renders benchmarks/heldout/plans/*.txt as DOCX and text PDF, and on request (--formats ... scan doc)
+that PDF as an image-only office scan and the DOCX as a Word 97-2003 .doc (benchmarks/heldout/make.py),
+runs `pipeline.ingest.ingest` on them and compares every table with benchmarks/heldout/expected/<name>.toml.
 
 Counting: every field of every row is one unit. Rows are paired first (assignments by section_no,
 then by (index_code, lead units); deadlines by (date, kind), then by date; scores by (kind,

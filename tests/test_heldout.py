@@ -1,7 +1,8 @@
-"""Held-out evaluation on plans that are not in the corpus (benchmarks/heldout): 21 plans of other
-localities, layouts and four authors, each rendered as DOCX and as LibreOffice text PDF (a few also as Word 97 .doc), ingested,
-and scored field by field against records written by hand from their source texts. Each author's
-plans were scored once before any fix prompted by them (README); here they guard the result."""
+"""Held-out evaluation on plans that are not in the corpus (benchmarks/heldout): 40 plans of other
+localities and layouts by eight authors, each rendered as DOCX and as LibreOffice text PDF (a few also
+as Word 97 .doc), ingested, and scored field by field against records written by hand from their
+source texts. Each author's plans were scored once before any fix prompted by them (README); here
+they guard the result."""
 from __future__ import annotations
 
 import importlib.util

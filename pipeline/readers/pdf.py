@@ -188,7 +188,7 @@ def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
 
             def arrived(page: PageLayout) -> None:
                 # while poppler reads on: a page with a good text layer is a text page whatever comes next
-                if text_is_usable(" ".join(w.text for w in page.words)):
+                if text_is_usable(" ".join([w.text for w in page.words])):
                     usable.add(page.number)
                     if marks:
                         readers[page.number] = _PageReader(page, marks[page.number - 1])
@@ -328,9 +328,12 @@ def _ranges(pages: list[int]) -> str:
 
 # --- extraction ----------------------------------------------------------------------------
 
-_PAGE_RE = re.compile(r'width="([\d.]+)" height="([\d.]+)">')  # right after "<page "
-# numbers as pdftotext prints them (%f); a word's text is XML-escaped, so it holds no "<"
-_WORD_RE = re.compile(r'<word xMin="([-.0-9]+)" yMin="([-.0-9]+)" xMax="([-.0-9]+)" yMax="([-.0-9]+)">([^<\n]*)</word>')
+_PAGE_RE = re.compile(rb'width="([0-9.]+)" height="([0-9.]+)">')  # right after "<page "
+# numbers as pdftotext prints them (%f); a word's text is XML-escaped, so it holds no "<". Matched on
+# the raw bytes (faster than on text), each distinct word decoded once: UTF-8 never puts "<" or "\n"
+# inside a character, so decoding word by word equals decoding the page
+_WORD_RE = re.compile(rb'<word xMin="([-.0-9]+)" yMin="([-.0-9]+)" xMax="([-.0-9]+)" yMax="([-.0-9]+)">'
+                      rb'([^<\n]*)</word>')
 _PIPE_SIZE = 1 << 20  # a whole document's -bbox output usually fits: poppler need not wait for us
 
 
@@ -428,7 +431,7 @@ class _BboxParser:
         self.started = False  # a "<page" was seen
         self._buf = bytearray()
         self._scan = 0
-        self._texts: dict[str, str] = {}  # raw word → clean text ("" if blank); syllables repeat a lot
+        self._texts: dict[bytes, str] = {}  # raw word → clean text ("" if blank); syllables repeat a lot
 
     def feed(self, data: bytes) -> None:
         buf = self._buf
@@ -455,24 +458,23 @@ class _BboxParser:
     def _page(self, chunk: bytes) -> None:
         if len(self.pages) >= self.n_pages:
             return
-        # cut at "<page " (ASCII), so decoding page by page equals decoding the whole output
-        text = chunk.decode("utf-8", errors="replace")
-        m = _PAGE_RE.match(text)
+        m = _PAGE_RE.match(chunk)
         width, height = (float(m.group(1)), float(m.group(2))) if m else (595.0, 842.0)
         texts = self._texts
-        words = []
-        top = bottom = ""  # the words of a line share their top and bottom: convert those once
+        words: list[Word] = []
+        add = words.append
+        top = bottom = b""  # the words of a line share their top and bottom: convert those once
         y0 = y1 = 0.0
-        for x0, top_, x1, bottom_, raw in _WORD_RE.findall(text):
+        for x0, top_, x1, bottom_, raw in _WORD_RE.findall(chunk):
             clean = texts.get(raw)
             if clean is None:
-                clean = texts[raw] = _clean_word(raw)
+                clean = texts[raw] = _clean_word(raw.decode("utf-8", errors="replace"))
             if clean:
                 if top_ != top:
                     top, y0 = top_, float(top_)
                 if bottom_ != bottom:
                     bottom, y1 = bottom_, float(bottom_)
-                words.append(Word(clean, float(x0), y0, float(x1), y1))
+                add(Word(clean, float(x0), y0, float(x1), y1))
         self.pages.append(PageLayout(len(self.pages) + 1, width, height, words))
 
 
@@ -623,6 +625,14 @@ def _body_margins(pages: list[PageLayout]) -> tuple[float, float]:
 
 def _group_lines(words: list[Word]) -> list[Line]:
     """Words → lines by vertical overlap (robust to superscripts and small baseline jitter)."""
+    lines = [Line(g) for g in _line_groups(words)]
+    for line in lines:
+        _drop_footnote_marks(line)
+    return lines
+
+
+def _line_groups(words: list[Word]) -> list[list[Word]]:
+    """The words of each line, top to bottom, in the order of their centres."""
     groups: list[list[Word]] = []
     ref_cy = ref_h = 0.0  # centre and height of the current line's first word
     centres = [(w.y0 + w.y1) / 2 for w in words]
@@ -635,23 +645,40 @@ def _group_lines(words: list[Word]) -> list[Line]:
             continue
         groups.append([w])
         ref_cy, ref_h = cy, h
-    lines = [Line(g) for g in groups]
-    for line in lines:
-        _drop_footnote_marks(line)
-    return lines
+    return groups
+
+
+def _line_texts(words: list[Word]) -> list[str]:
+    """The texts of _group_lines(words) without building Lines (their boxes): what a table cell needs."""
+    texts: list[str] = []
+    for g in _line_groups(words):
+        if len(g) == 1:
+            texts.append(g[0].text)
+            continue
+        g.sort(key=_X0)
+        text = " ".join([w.text for w in g])
+        kept = _without_footnote_marks(g, text)
+        texts.append(text if kept is g else " ".join([w.text for w in kept]))
+    return texts
 
 
 def _drop_footnote_marks(line: Line) -> None:
-    # a mark holds a digit: most lines have none after their first word (and need their text anyway)
-    if len(line.words) < 2 or not _DIGIT.search(line.text, len(line.words[0].text)) \
-            or not any(_FOOTNOTE_MARK.match(w.text) for w in line.words[1:]):
-        return
-    h = _median([w.y1 - w.y0 for w in line.words])
-    kept = [line.words[0]] + [w for w in line.words[1:]
-                              if not (w.height < 0.75 * h and _FOOTNOTE_MARK.match(w.text))]
-    if len(kept) != len(line.words):
+    kept = _without_footnote_marks(line.words, line.text)
+    if kept is not line.words:
         line.words = kept
         line.refresh()
+
+
+def _without_footnote_marks(words: list[Word], text: str) -> list[Word]:
+    """The words of a line (sorted by x0, joined into `text`) without its footnote marks (small
+    raised numbers after the first word); `words` itself when it has none."""
+    # a mark holds a digit: most lines have none after their first word (and need their text anyway)
+    if len(words) < 2 or not _DIGIT.search(text, len(words[0].text)) \
+            or not any(_FOOTNOTE_MARK.match(w.text) for w in words[1:]):
+        return words
+    h = _median([w.y1 - w.y0 for w in words])
+    kept = [words[0]] + [w for w in words[1:] if not (w.height < 0.75 * h and _FOOTNOTE_MARK.match(w.text))]
+    return kept if len(kept) != len(words) else words
 
 
 def _segments(line: Line, gap: float) -> list[tuple[float, float]]:
@@ -678,10 +705,7 @@ class _PageReader:
     def __init__(self, page: PageLayout, marks: Marks) -> None:
         self.page = page
         self.marked = _add_marks(page, marks)  # False: pdfium failed on the page
-        self.tables = _find_tables(page)
-        free = page.words
-        for t in self.tables:
-            free = [w for w in free if not t.contains(w)]
+        self.tables, free = _find_tables(page)
         self.lines = self._drop_furniture(_group_lines(free))
         self.left = self.right = 0.0
 
@@ -790,9 +814,9 @@ class _PageReader:
 
     def _paragraph(self, lines: list[Line], left: float, right: float) -> Block:
         words = [w for ln in lines for w in ln.words]
-        total = sum(len(w.text) for w in words) or 1
-        bold = sum(len(w.text) for w in words if w.bold) / total >= 0.6
-        italic = sum(len(w.text) for w in words if w.italic) / total >= 0.6
+        total = sum([len(w.text) for w in words]) or 1  # lists, not generators: faster on these sizes
+        bold = sum([len(w.text) for w in words if w.bold]) / total >= 0.6
+        italic = sum([len(w.text) for w in words if w.italic]) / total >= 0.6
         centered = all(_is_centered(ln, left, right) for ln in lines)
         return Block("paragraph", join_lines([ln.text for ln in lines]), page=self.page.number, bold=bold,
                      italic=italic, centered=centered, font_size=round(_median([w.y1 - w.y0 for w in words]) / 1.15, 1))
@@ -900,33 +924,47 @@ class _Table:
     def y0(self) -> float:
         return self.grid.y0
 
-    def contains(self, w: Word) -> bool:
-        return self.grid.contains((w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2)
-
     def block(self, page: int) -> Block:
         return Block("table", page=page, rows=[[Cell(t, bold=b) for t, b in zip(r, br, strict=True)]
                                                for r, br in zip(self.rows, self.bolds, strict=True)])
 
 
-def _find_tables(page: PageLayout) -> list[_Table]:
-    return [_build_table(page, grid) for grid in find_grids(page.rulings)]
+def _find_tables(page: PageLayout) -> tuple[list[_Table], list[Word]]:
+    """The ruled tables of a page and the words outside all of them."""
+    tables: list[_Table] = []
+    free = page.words
+    for grid in find_grids(page.rulings):
+        inside, outside = _split_words(grid, page.words)
+        tables.append(_build_table(grid, inside))
+        free = outside if free is page.words else _split_words(grid, free)[1]
+    return tables, free
 
 
-def _build_table(page: PageLayout, grid: Grid) -> _Table:
+def _split_words(grid: Grid, words: list[Word]) -> tuple[list[Word], list[Word]]:
+    """The words whose centre lies in the grid (Grid.contains) and the others."""
+    x0, x1, y0, y1 = grid.xs[0] - 1.0, grid.xs[-1] + 1.0, grid.ys[0] - 1.0, grid.ys[-1] + 1.0
+    inside: list[Word] = []
+    outside: list[Word] = []
+    for w in words:
+        (inside if x0 <= (w.x0 + w.x1) / 2 <= x1 and y0 <= (w.y0 + w.y1) / 2 <= y1 else outside).append(w)
+    return inside, outside
+
+
+def _build_table(grid: Grid, words: list[Word]) -> _Table:
+    """The table of a grid from the words inside it."""
     cell_words: dict[int, list[Word]] = {}
-    for w in page.words:
+    for w in words:
         cell = grid.cell((w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2)
         if cell is not None:
             cell_words.setdefault(cell, []).append(w)
     texts: dict[int, tuple[str, bool]] = {}
-    for cell, words in cell_words.items():
-        if len(words) == 1:  # most cells: a number, a date, a short name
-            texts[cell] = (join_lines([words[0].text]), bool(words[0].text) and words[0].bold)
+    for cell, in_cell in cell_words.items():
+        if len(in_cell) == 1:  # most cells: a number, a date, a short name
+            texts[cell] = (join_lines([in_cell[0].text]), bool(in_cell[0].text) and in_cell[0].bold)
             continue
-        lines = _group_lines(words)
-        total = sum([len(w.text) for w in words]) or 1
-        texts[cell] = (join_lines([ln.text for ln in lines]),
-                       sum([len(w.text) for w in words if w.bold]) / total >= 0.6)
+        total = sum([len(w.text) for w in in_cell]) or 1
+        texts[cell] = (join_lines(_line_texts(in_cell)),
+                       sum([len(w.text) for w in in_cell if w.bold]) / total >= 0.6)
     rows = grid.rows(texts, ("", False), lambda v: bool(v[0]))
     return _Table(grid, [[t for t, _ in r] for r in rows], [[b for _, b in r] for r in rows])
 

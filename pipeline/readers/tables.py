@@ -91,15 +91,17 @@ class Grid:
         def has_h(r: int, x: float) -> bool:  # a line along the bottom edge of row r at x
             return any(h.x0 - slack <= x <= h.x1 + slack for h in on_y[r])
 
-        parent, self._find = _union_find(nr * nc)
+        parent, find = _union_find(nr * nc)
         for r in range(nr):
             ym = (ys[r] + ys[r + 1]) / 2
             for c in range(nc):
                 xm = (xs[c] + xs[c + 1]) / 2
                 if c + 1 < nc and not has_v(c, ym):
-                    parent[self._find(r * nc + c + 1)] = self._find(r * nc + c)
+                    parent[find(r * nc + c + 1)] = find(r * nc + c)
                 if r + 1 < nr and not has_h(r, xm):
-                    parent[self._find((r + 1) * nc + c)] = self._find(r * nc + c)
+                    parent[find((r + 1) * nc + c)] = find(r * nc + c)
+        self._nr, self._nc = nr, nc
+        self._ids = [find(i) for i in range(nr * nc)]  # merged cell id of each raw cell, looked up per word
 
     @property
     def y0(self) -> float:
@@ -113,16 +115,16 @@ class Grid:
         xs, ys = self.xs, self.ys
         if not (xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]):
             return None
-        nr, nc = len(ys) - 1, len(xs) - 1
+        nr, nc = self._nr, self._nc
         # the first column (row) whose right (bottom) line is at or past the point; xs, ys are sorted
         c = min(bisect.bisect_left(xs, cx, 1) - 1, nc - 1)
         r = min(bisect.bisect_left(ys, cy, 1) - 1, nr - 1)
-        return self._find(r * nc + c)
+        return self._ids[r * nc + c]
 
     def rows(self, values: dict[int, T], empty: T, has_text: Callable[[T], bool]) -> list[list[T]]:
         """Rows × columns of cell values (merged cells repeated); rows without text dropped."""
-        nr, nc = len(self.ys) - 1, len(self.xs) - 1
-        rows = [[values.get(self._find(r * nc + c), empty) for c in range(nc)] for r in range(nr)]
+        nr, nc, ids = self._nr, self._nc, self._ids
+        rows = [[values.get(ids[r * nc + c], empty) for c in range(nc)] for r in range(nr)]
         return [row for row in rows if any(has_text(v) for v in row)]
 
 
