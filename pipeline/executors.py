@@ -5,6 +5,7 @@ record is stored at once (by the local worker itself, see `store_one`; by the pa
 results and for files whose worker was stopped), so a killed run loses only the files in flight."""
 from __future__ import annotations
 
+import multiprocessing
 import os
 import queue
 import resource
@@ -16,7 +17,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
 
-from .processes import release_memory
+from .processes import name_process, release_memory
 from .rows import DocumentRow, ErrorRow
 from .run import DocResult, display_name, doc_id_of, format_from_suffix, process_file, relative_name
 from .store import save_record
@@ -24,6 +25,7 @@ from .store import save_record
 Task = tuple[str, str, str]  # (path, input_dir, sha256)
 STORED = "stored"  # key of a worker's receipt: the record is already in OUT/json (see store_one)
 WORKER_TASKS = 200
+WORKER_PROCESS_NAME = "vnplan-worker"  # how a worker shows in ps/top (and to benchmarks/bulk.py)
 
 
 def process_one(path: str, input_dir: str, sha: str, ocr: str) -> dict[str, Any]:
@@ -57,12 +59,24 @@ def _init_worker(max_memory_mb: int) -> None:
     inside its own worker (becoming an errors row) instead of taking the machine down. Ctrl-C
     reaches the whole process group: the parent alone decides (it stops the pool); the parent's
     SIGTERM handler (cli) is not the workers', which the pool stops with SIGTERM."""
+    name_process(WORKER_PROCESS_NAME)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if max_memory_mb > 0:
         limit = max_memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    """Workers are forked from a small server process that loaded the vocabularies once
+    (pipeline.preload), not from this process: whatever the parent holds later (the table writer's
+    pyarrow, pandas and duckdb, imported while the workers run) is never copied into a worker, nor
+    into one that replaces a retired or stopped worker. The server is started at the first pool and
+    serves every later pool of this process."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pipeline.preload"])
+    return context
 
 
 def run_local(tasks: list[Task], ocr: str, workers: int, timeout: float, max_memory_mb: int,
@@ -77,7 +91,7 @@ def run_local(tasks: list[Task], ocr: str, workers: int, timeout: float, max_mem
     # Workers are replaced every WORKER_TASKS files, a backstop for leaks in native libraries; memory
     # stays flat without it (release_memory after every file, bounded caches: docs/BULK.md).
     with ProcessPool(max_workers=workers, max_tasks=WORKER_TASKS, initializer=_init_worker,
-                     initargs=(max_memory_mb,)) as pool:
+                     initargs=(max_memory_mb,), context=worker_context()) as pool:
         try:
             # each future reports itself when done (from pebble's result thread): the parent sleeps
             # until a file finishes instead of polling every pending future
