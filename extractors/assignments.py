@@ -11,7 +11,9 @@
    family-level code of the first family named.
 2. Assignment tables (appendix "NHIỆM VỤ, GIẢI PHÁP …"): header rows found by column vocabulary
    (pipeline/data/table_columns.toml); group rows name an index component, sub-rows are criteria,
-   one assignment each; a group row with a lead and no sub-rows is an assignment itself.
+   one assignment each; a group row with a lead and no sub-rows is an assignment itself. A unit cell
+   may label its parts ("Chủ trì: X; phối hợp: Y"); without a unit (an officer column names people)
+   the task cell says who leads; a row for several families is one assignment per family.
 
 Label vocabulary: pipeline/data/assignment_labels.toml. `leader` (the "Lãnh đạo phụ trách" line of
 the block, as written) is an extra column of AssignmentRow.
@@ -22,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from extractors.people import _honored
 from normalizers.indices import IndexMatch, detect_families, find_index_mentions, match_index
 from normalizers.pos import verb_starts
 from normalizers.text import fold, fold_same_length
@@ -29,7 +32,7 @@ from normalizers.units import canonical_unit, plan_abbreviations, resolve_unit, 
 from pipeline.model import Block, OutlineNode, PlanDoc, Section
 from pipeline.resources import read_toml
 from pipeline.rows import AssignmentRow
-from pipeline.segment import ocr_roman_as
+from pipeline.segment import labelled_number, ocr_roman_as
 
 _BULLET = re.compile(r"^[\s\-+*•·–—>#_\\]+")
 _TRAIL = re.compile(r"[\s*_\\#]+$")
@@ -70,6 +73,7 @@ class _Part:
     timing: list[str] = field(default_factory=list)
     leader: str | None = None
     task: list[str] = field(default_factory=list)
+    officer: list[str] = field(default_factory=list)  # posts of the persons a lead label names
 
 
 @lru_cache(maxsize=1)
@@ -229,21 +233,58 @@ def _index_heading(line: _Line, ctx: _Ctx, outline_heading: bool = False,
     it names a component, or starts with "Chỉ số <family>", or is a heading of the plan's outline
     that names one family ("1. Nhóm nhiệm vụ nâng cao Chỉ số CCHC")."""
     m = _NUMBERED.match(line.body)
-    if not m or len(m.group("title")) > 300:
+    # an outline heading numbered by a label word ("Nhiệm vụ 2. Cải cách thủ tục hành chính") counts as "2."
+    numbered = (m.group("num"), m.group("title")) if m else labelled_number(line.body) if outline_heading else None
+    if not numbered or len(numbered[1]) > 300:
         return None
-    title = _strip_lead_in(m.group("title").strip(" .:;*_"))
+    title = _strip_lead_in(numbered[1].strip(" .:;*_"))
+    topic, clause = _topic(title)
+    # "1.1. Tham gia của người dân ở cấp cơ sở: Phòng X chủ trì …": a component before the colon, the
+    # task after it (_heading_clause); a heading that names no component there is read whole
+    named = _heading_name(topic, ctx, outline_heading) if topic and clause else None
+    if named is None or named[1] is None:
+        named = _heading_name(title, ctx, outline_heading)
+    return (numbered[0], *named) if named else None
+
+
+def _heading_name(title: str, ctx: _Ctx, outline_heading: bool) -> tuple[str, IndexMatch | None, list[str]] | None:
+    """(raw index name, component match, families named) of a heading's title, None when it heads no
+    index block."""
     quoted = _QUOTED.search(title)
     name = quoted.group(1).strip() if quoted else _PARENS.sub("", title).strip(" .:;")
-    folded = fold(name)
     families = detect_families(_PARENS.sub("", title))
     match = _match(name, families or ctx.families)
+    if match is None and (inner := _bracketed_component(title, families or ctx.families)):
+        name, match = inner  # "Nâng cao sự hài lòng … (tiêu chí Tác động của cải cách hành chính)"
+    folded = fold(name)
     words = len(name.split())
     is_component = match is not None and "." in match.code and (quoted or folded.startswith("chi so") or words <= 16)
     named_family = bool(families) and words <= 16 and (
         folded.startswith(("chi so", "bo chi so")) or (outline_heading and len(families) == 1))
     if not (is_component or named_family):
         return None
-    return m.group("num"), name, match if is_component else None, families
+    return name, match if is_component else None, families
+
+
+def _bracketed_component(title: str, families: list[str]) -> tuple[str, IndexMatch] | None:
+    """(name, match) of a component a heading names in brackets after its own wording ("(tiêu chí X)",
+    "(chỉ số X)")."""
+    for inner in re.findall(r"\(([^()]+)\)", title):
+        if fold(inner).startswith(("chi so", "tieu chi")) and (match := _match(inner, families)) and "." in match.code:
+            return inner.strip(), match
+    return None
+
+
+def _heading_clause(line: _Line, name: str) -> _Line | None:
+    """The task an index heading carries after its `name` and colon ("2.1. Chỉ số Tính minh bạch:
+    Phòng X chủ trì …" -> "Phòng X chủ trì …"), as a line of the block; None when the heading is only
+    a name (or was read whole, its name running past the colon)."""
+    m = _NUMBERED.match(line.body)
+    topic, clause = _topic(m.group("title").strip(" *_")) if m else (None, "")
+    if not (topic and clause) or name not in topic:
+        return None
+    at = line.body.rfind(clause)
+    return _Line(line.start + at, line.start + at + len(clause), clause)
 
 
 def _strip_lead_in(title: str) -> str:
@@ -266,7 +307,8 @@ def _prose_rows(doc: PlanDoc, ctx: _Ctx) -> list[AssignmentRow]:
         for k, (i, head) in enumerate(heads):
             stop = _block_end(lines, i, heads[k + 1][0] if k + 1 < len(heads) else len(lines), head[0])
             limit = lines[stop].start if stop < len(lines) else section.end
-            rows.extend(_block_rows(doc, section, lines[i], lines[i + 1: stop], head, ctx, limit))
+            body = [x for x in (_heading_clause(lines[i], head[1]),) if x] + lines[i + 1: stop]
+            rows.extend(_block_rows(doc, section, lines[i], body, head, ctx, limit))
             covered.update(range(i, stop))
         rows.extend(_unit_block_rows(doc, section, lines, covered, ctx))  # adds its lines to `covered`
         rows.extend(_paragraph_rows(doc, section, lines, covered, ctx))
@@ -287,10 +329,11 @@ def _paragraph_rows(doc: PlanDoc, section: Section, lines: list[_Line], covered:
     rows: list[AssignmentRow] = []
     topic_index: tuple[IndexMatch, str] | None = None
     free = [line for i, line in enumerate(lines) if i not in covered]
+    families = _lead_in_families(doc, section, lines, ctx)
     for task in _tasks(free):
         if _label(task[0].body):
             continue
-        if len(task) == 1 and (named := _topic_line(task[0].body, ctx)):
+        if len(task) == 1 and (named := _topic_line(task[0].body, families, _node_at(doc.outline, task[0].start))):
             topic_index = named
             continue
         number, child, body = _item_number(task[0].body)
@@ -300,10 +343,14 @@ def _paragraph_rows(doc: PlanDoc, section: Section, lines: list[_Line], covered:
         if not lead and number and not child and section.kind == "assignments":
             lead, support = _subject_of(clause)
             lead = lead if lead and _names_unit(lead[0]) and _unit_end(clause) < len(clause.rstrip(" :.;")) else []
+        if not lead and number and not child and section.kind == "assignments":
+            lead, support = _closing_assignment(clause, doc.text[section.start:section.end])
         if not lead:
             continue
         text = " ".join(line.body for line in task)
         base = _task_index(text, _item_path(doc, section, task[0], number, child), ctx)
+        if topic_index and base["index_code"] == base["family"] and not set(detect_families(text)) & set(ctx.families):
+            base.update(family=topic_index[0].family, index_code=topic_index[0].family)  # the heading's family
         family = base["family"]
         named = _component_of(topic, text, family) if family else None
         if named or (topic_index and topic_index[0].family == family and base["index_code"] == family):
@@ -312,18 +359,95 @@ def _paragraph_rows(doc: PlanDoc, section: Section, lines: list[_Line], covered:
             continue  # the implementation part's duties name no component: general duties, not tasks
         part = _read_part([first, *task[1:]])
         part.lead, part.support = part.lead or lead, part.support or support
+        if topic and not part.timing and _time_topic().match(fold(topic)):
+            part.timing = [topic]  # "1. Tháng 3/2025: …": a timeline's item opens with its timing
         rows.append(_row(doc, ctx, task[0].start, task[-1].end, part, part, base))
     return rows
 
 
-def _topic_line(body: str, ctx: _Ctx) -> tuple[IndexMatch, str] | None:
-    """A short unnumbered line that names one component and says nothing else ("Chỉ số Chi phí thời
-    gian" above the items about it)."""
+@lru_cache(maxsize=1)
+def _time_topic() -> re.Pattern[str]:
+    return re.compile(read_toml("assignment_labels.toml")["time_topic"])
+
+
+_GIAO = re.compile(r"(?:^|[.;:]\s+)giao\s+")
+_POST = re.compile(r"\s*[,\-–]\s*(?=(?:cong chuc|can bo)\s)")
+
+
+def _closing_assignment(clause: str, context: str) -> tuple[list[str], list[str]]:
+    """Lead and support of an item that assigns its task in a closing sentence: "…. Giao Ông X, công
+    chức Văn phòng - Thống kê chủ trì; Bà Y, công chức Tư pháp - Hộ tịch phối hợp." A person stands
+    for the post written after the name, else the post of the name's first mention in `context`
+    (the plan's part); units stay units; "… phối hợp" clauses are support, the others lead."""
+    starts = list(_GIAO.finditer(fold_same_length(clause)))
+    if not starts:
+        return [], []
+    sentence = re.split(r"\.(?:\s|$)", clause[starts[-1].end():])[0]
+    lead: list[str] = []
+    support: list[str] = []
+    for chunk in sentence.split(";"):
+        subject_text = _people_as_posts(chunk.strip(), context)
+        cut = _unit_end(subject_text)
+        units = split_units(subject_text[:cut].strip(" ,")) if _starts_like_unit(subject_text) else []
+        verb = fold(subject_text[cut:]).strip()
+        (support if verb.startswith("phoi hop") else lead).extend(units)
+    return lead, support
+
+
+def _people_as_posts(text: str, context: str) -> str:
+    """"Ông X, công chức Y chủ trì" -> "công chức Y chủ trì"; "Ông X chủ trì" -> the post written after
+    X's first mention in `context`, or the text unchanged when none is."""
+    out, pos = [], 0
+    for m in _honored().finditer(text):
+        post = _post_after(text, m.end())
+        if post is None:
+            known = next((p for c in _honored().finditer(context) if c.group(1) == m.group(1)
+                          and (p := _post_after(context, c.end()))), None)
+            if known is None:
+                return text
+            out.append(text[pos:m.start()] + known)
+            pos = m.end()
+        else:
+            out.append(text[pos:m.start()])
+            pos = m.end() + len(text[m.end():]) - len(text[m.end():].lstrip(" ,-–"))
+    return "".join(out) + text[pos:]
+
+
+def _post_after(text: str, at: int) -> str | None:
+    """The post written right after a name ("…, công chức Văn phòng - Thống kê chủ trì" -> "công chức
+    Văn phòng - Thống kê"), or None."""
+    m = _POST.match(fold_same_length(text[at:at + 200]))
+    if not m:
+        return None
+    rest = text[at + m.end(): at + 200].split(",")[0]
+    return rest[:_unit_end(rest)].strip(" ;.")
+
+
+def _topic_line(body: str, families: list[str], node: OutlineNode | None = None) -> tuple[IndexMatch, str] | None:
+    """A short line that names one component and says nothing else ("Chỉ số Chi phí thời gian" above
+    the items about it): unnumbered, or a Roman sub-heading of the outline ("II. Chỉ số Chi phí thời
+    gian"; list items such as "(8) Chỉ số … đạt 6,56 điểm" are results, not headings). A name that
+    several of `families` share is the first one's."""
     name = body.strip(" *_.:")
+    if node is not None and re.fullmatch(r"[IVXL]+", node.number or "") and (token := _ANY_NUMBER.match(name)):
+        name = name[token.end():]
     if len(name.split()) > 16 or _NUMBERED.match(name) or not fold(name).startswith(("chi so", "tieu chi")):
         return None
-    match = _match(name, ctx.families)
+    match = _match(name, families)
     return (match, name) if match and "." in match.code else None
+
+
+def _lead_in_families(doc: PlanDoc, section: Section, lines: list[_Line], ctx: _Ctx) -> list[str]:
+    """The plan's families, those the part's opening text names (before its first sub-heading) first,
+    in the order named: "Các nhiệm vụ được phân công theo các chỉ số thành phần DDCI …; riêng chỉ số
+    Đào tạo lao động là chỉ số thành phần PCI" makes a component DDCI and PCI share a DDCI one."""
+    opening = []
+    for line in lines:
+        if line.start > section.start + 3 and _node_at(doc.outline, line.start):
+            break
+        opening.append(line.body)
+    named = [f for f in detect_families(" ".join(opening)) if f in ctx.families]
+    return named + [f for f in ctx.families if f not in named]
 
 
 def _item_number(body: str) -> tuple[str | None, bool, str]:
@@ -417,17 +541,54 @@ def _unit_block_rows(doc: PlanDoc, section: Section, lines: list[_Line], covered
         path = node.path if node and node.start >= section.start else ".".join(
             x for x in (section.number, number) if x)
         first = [_Line(lines[i].end - len(rest), lines[i].end, rest)] if rest else []
-        for task in _tasks(first + lines[i + 1: stop]):
+        tasks = _tasks(first + lines[i + 1: stop])
+        lead_in = _lead_in(tasks, ctx) if first else None
+        if lead_in:
+            tasks = tasks[1:]
+        for task in tasks:
             part = _read_part(task)
             marker = _MARKERS["letter"].match(task[0].body)
             part.task[:1] = [_strip_marker(part.task[0])] if part.task else []
             text = " ".join(line.body for line in task)
             lead, support = _subject_of(part.task[0]) if part.task else ([], [])
             part.lead = part.lead or lead or [unit]
-            part.support = part.support or support
+            part.support = part.support or support or (lead_in.support if lead_in else [])
             section_no = f"{path}.{marker.group('m')}" if marker and path else path
-            rows.append(_row(doc, ctx, task[0].start, task[-1].end, part, part, _task_index(text, section_no, ctx)))
+            base = _task_index(text, section_no, ctx)
+            if lead_in and lead_in.component and base["index_code"] == base["family"]:
+                base.update(_index_fields(lead_in.component))
+            rows.append(_row(doc, ctx, task[0].start, task[-1].end, part, part, base))
     return rows
+
+
+@dataclass
+class _LeadIn:
+    """A unit's summary sentence before its list of tasks: what the tasks that do not say inherit."""
+    component: tuple[IndexMatch, str] | None  # the one component it leads
+    support: list[str]  # units of a "phối hợp với X, Y thực hiện:" that introduces the list
+
+
+def _lead_in(tasks: list[list[_Line]], ctx: _Ctx) -> _LeadIn | None:
+    """The text after a unit heading's colon is a lead-in, not a task, when a list of tasks follows
+    it ("1. Phòng X: Chủ trì cải thiện Chỉ số A; phối hợp với Y cải thiện Chỉ số B. Cụ thể:" then "-"
+    bullets): it ends with a colon or the tasks below are bullets or lettered items. A task below
+    that names no component takes the lead-in's when it names exactly one; one that names no
+    support takes the units of a closing "phối hợp với X thực hiện:"."""
+    if len(tasks) < 2:
+        return None
+    text = " ".join(line.body for line in tasks[0])
+    listed = all(t[0].bullet or any(p.match(t[0].body) for p in _MARKERS.values()) for t in tasks[1:])
+    if not (text.rstrip(" *_").endswith(":") or listed):
+        return None
+    families = tuple(detect_families(text) or ctx.families)
+    codes = {m.match.code: m for m in find_index_mentions(text, families)}
+    component = None
+    if len(codes) == 1:
+        mention = next(iter(codes.values()))
+        component = (mention.match, text[mention.start:mention.end])
+    last = re.split(r"[.;]\s+", text.rstrip(" *_:"))[-1]
+    support = _subject_of(last)[1] if text.rstrip(" *_").endswith(":") else []
+    return _LeadIn(component, support)
 
 
 def _tasks(lines: list[_Line]) -> list[list[_Line]]:
@@ -464,6 +625,8 @@ def _read_part(lines: list[_Line]) -> _Part:
             marked = _by_marks(value) if role in ("lead", "support") else None
             if role == "leader":
                 part.leader = part.leader or value
+            elif role == "lead" and (post := _person_post(value)) is not None:
+                part.officer.extend([post] if post else [])  # "Công chức phụ trách: Ông X - <post>": a person
             elif marked:  # "Đơn vị thực hiện: Sở X (chủ trì); Sở Y (phối hợp)"
                 part.lead.extend(marked[0])
                 part.support.extend(marked[1])
@@ -474,6 +637,16 @@ def _read_part(lines: list[_Line]) -> _Part:
             elif value:
                 part.timing.append(value)
     return part
+
+
+def _person_post(value: str) -> str | None:
+    """The post of a person a label line names ("Ông Phạm Văn Duy - Công chức Địa chính" -> "Công
+    chức Địa chính"; "" when no post follows the name); None when the value names no person. A
+    person in charge is no unit: the post leads only when the block names no unit."""
+    m = _honored().match(value.strip())
+    if not m:
+        return None
+    return m.string[m.end():].strip(" ,-–—;.")
 
 
 def _marked_line(body: str, part: _Part) -> bool:
@@ -523,9 +696,10 @@ def _subject_of(body: str) -> tuple[list[str], list[str]]:
     _, _, _, support_intro = _labels()
     folded = fold_same_length(body)
     lead = []
-    if _starts_like_unit(body):
+    acronym = _acronym_subject(body)
+    if acronym or _starts_like_unit(body):
         subject = body[:_unit_end(body)].strip(" ,")
-        if subject and len(subject.replace(" - ", "-").split()) <= 30 and _starts_like_unit(subject):
+        if subject and len(subject.replace(" - ", "-").split()) <= 30 and (acronym or _starts_like_unit(subject)):
             lead = split_units(subject)
     support: list[str] = []
     for m in support_intro.finditer(folded):
@@ -547,7 +721,9 @@ def _unit_end(text: str) -> int:
     subject_end = _labels()[2]
     stop = re.search(r"[.:;]", text)
     limit = stop.start() if stop else len(text)
-    cuts = [m.start() for m in subject_end.finditer(fold_same_length(text)) if m.start() < limit]
+    # a capitalised verb word is a name's ("Sở Xây dựng", "Phòng Tổ chức"), not the clause's verb
+    cuts = [m.start() for m in subject_end.finditer(fold_same_length(text))
+            if m.start() < limit and not text[m.start() + 1: m.start() + 3].istitle()]
     if not cuts and _starts_like_unit(text) and max(
             (len(item.split()) for item in text[:limit].split(",")), default=0) > _UNIT_WORDS and not _all_known(
             text[:limit], fuzzy=False):  # a catalog name has no verb in it
@@ -590,6 +766,18 @@ def _all_known(subject: str, fuzzy: bool = True) -> bool:
     return bool(items) and all(resolve_unit(i, fuzzy=fuzzy) for i in items)
 
 
+_ACRONYM = re.compile(r"(?:giao(?:\s+cho)?\s+)?([A-ZĐ][A-ZĐ&-]{1,9})\s", re.IGNORECASE)
+
+
+def _acronym_subject(text: str) -> bool:
+    """The clause's subject is a unit's acronym alone, right before its lead verb ("TC-KH chủ trì,
+    phối hợp …", after the plan defined "Phòng TC-KH"): the catalog must know the acronym."""
+    m = _ACRONYM.match(text)
+    if not m or not m.group(1).isupper() or not _labels()[2].match(" " + fold_same_length(text[m.end(1):].lstrip())):
+        return False
+    return resolve_unit(m.group(1)) is not None
+
+
 def _starts_like_unit(text: str) -> bool:
     folded = fold(re.sub(r"^(?:giao(?:\s+cho)?)\s+", "", text, flags=re.IGNORECASE))
     heads = read_toml("unit_patterns.toml")["heads"]
@@ -618,6 +806,8 @@ def _block_rows(doc: PlanDoc, section: Section, heading: _Line, lines: list[_Lin
     if not parts and (dated := _dated_items(lines)):  # "+ Niêm yết …. Thời hạn: …" twice or more
         head = _read_part(lines[:lines.index(dated[0][0])])
         return [_row(doc, ctx, item[0].start, item[-1].end, _read_part(item), head, base) for item in dated]
+    if not parts and not lines and not block.lead:
+        return []  # "1. Đối với Chỉ số PAPI" right above its components' headings: a heading only
     if not parts:
         end = (lines[-1] if lines else heading).end
         if not block.lead:
@@ -670,17 +860,20 @@ def _index_fields(found: tuple[IndexMatch, str] | None) -> dict:
 
 def _dated_items(lines: list[_Line]) -> list[list[_Line]]:
     """The bullet items of a block when it has two or more and each carries its own timing label (one
-    task each, as their deadlines differ), after label lines that name the block's lead; else []."""
+    task each, as their deadlines differ), after label lines that name the block's lead, or each
+    naming its own lead ("+ Rà soát …. Chủ trì: X; phối hợp: Y. Thời hạn: …"); else []."""
     first = next((k for k, line in enumerate(lines) if line.bullet and not _label(line.body)), None)
-    if first is None or not _read_part(lines[:first]).lead:
+    if first is None:
         return []
+    own_lead = not _read_part(lines[:first]).lead
     items: list[list[_Line]] = []
     for line in lines[first:]:
         if line.bullet and not _label(line.body) or not items:
             items.append([line])
         else:
             items[-1].append(line)
-    return items if len(items) >= 2 and all(_read_part(item).timing for item in items) else []
+    parts = [_read_part(item) for item in items]
+    return items if len(items) >= 2 and all(p.timing and (p.lead or not own_lead) for p in parts) else []
 
 
 def _strip_marker(text: str) -> str:
@@ -691,7 +884,7 @@ def _strip_marker(text: str) -> str:
 
 
 def _row(doc: PlanDoc, ctx: _Ctx, start: int, end: int, part: _Part, block: _Part, base: dict) -> AssignmentRow:
-    lead_raw = part.lead or block.lead
+    lead_raw = part.lead or block.lead or part.officer or block.officer
     timings = list(dict.fromkeys(part.timing or block.timing))
     timing = "; ".join(timings) or None
     return AssignmentRow(
@@ -892,8 +1085,8 @@ def _table_assignments(rows: list[_TRow], families: list[str], label: str, ctx: 
     last_match: IndexMatch | None = None
 
     def flush() -> None:
-        if group and not group_used and group[0].cells.get("lead"):
-            out.append(_table_row(group[0], group[1], None, families, label, ctx))
+        if group and not group_used and _cell_units(group[0].cells)[0]:
+            out.extend(_row_assignments(group[0], group[1], None, families, label, ctx))
 
     roman_groups = any(_TOP_NUMBER.fullmatch(r.number) for r in rows) and any(r.number.isdigit() for r in rows)
     groups = [_is_group(row, rows[k + 1] if k + 1 < len(rows) else None, roman_groups) for k, row in enumerate(rows)]
@@ -911,16 +1104,89 @@ def _table_assignments(rows: list[_TRow], families: list[str], label: str, ctx: 
             match = last_match
         else:
             match = group[1] if group else _match(row.cells.get("item", ""), families)
-        if match is None or "." not in match.code:  # a family-level group: the task may name its component
-            family = match.family if match else (families[0] if families else None)
-            named = _component_of(None, row.cells.get("item", ""), family) if family else None
-            match = named[0] if named else match
+        match = _row_component(row, match, families)
         if restarts and group and group[0].number and row.number:
             row.number = f"{group[0].number}.{row.number}"
-        out.append(_table_row(row, match, group[0] if group else None, families, label, ctx))
+        out.extend(_row_assignments(row, match, group[0] if group else None, families, label, ctx))
         last_match = match
     flush()
     return out
+
+
+def _row_assignments(row: _TRow, match: IndexMatch | None, group: _TRow | None, families: list[str],
+                     label: str, ctx: _Ctx) -> list[AssignmentRow]:
+    """The assignments of one task row: one, or one per family its index cell names."""
+    match = _row_component(row, match, families)
+    return [_table_row(row, row_match, group, row_families, label, ctx)
+            for row_match, row_families in _per_family(row, match, families)]
+
+
+def _row_component(row: _TRow, match: IndexMatch | None, families: list[str]) -> IndexMatch | None:
+    """The component a row of a family-level index names: in its index cell, else in its task cell
+    ("… (chỉ số thành phần Tính minh bạch và tiếp cận thông tin)" beside an index cell "Chỉ số DDCI")."""
+    family = match.family if match else (families[0] if families else None)
+    if not family or (match is not None and "." in match.code):
+        return match
+    for text in (row.cells.get("item", ""), row.cells.get("task", "")):
+        if text and (named := _component_of(None, text, family)) and "." in named[0].code:
+            return named[0]
+    return match
+
+
+def _per_family(row: _TRow, match: IndexMatch | None, families: list[str],
+                ) -> list[tuple[IndexMatch | None, list[str]]]:
+    """A row whose index cell names several families and no component ("Chỉ số DDCI và Chỉ số SIPAS")
+    is one task for each index: one (family-level) assignment per family named, in the cell's order."""
+    if match is not None and "." in match.code:
+        return [(match, families)]
+    named = detect_families(row.cells.get("item", ""))
+    if len(named) < 2:
+        return [(match, families)]
+    return [(None, [family]) for family in named]
+
+
+def _cell_units(cells: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Lead and support units of a table row. A unit cell may carry both roles: labelled ("Chủ trì:
+    Văn phòng HĐND và UBND xã; phối hợp: Phòng Y", or "Phòng X; phối hợp: Phòng Y") or marked ("Phòng X
+    (chủ trì); Phòng Y (phối hợp)"). A unit cell that names a person ("Ông X - Chuyên viên Phòng Y", an
+    officer column) names no unit; without a unit the task says who leads ("Phòng X chủ trì, phối hợp
+    với Y …")."""
+    cell = cells.get("lead", "")
+    cell = "" if _names_person(cell) else cell
+    parts = [*_cell_roles(cell, "lead"), *_cell_roles(cells.get("support", ""), "support")]
+    lead_raw = [u for role, value in parts if role == "lead" for u in split_units(value)]
+    support_raw = [u for role, value in parts if role == "support" for u in split_units(value)]
+    marked = _by_marks(cell)
+    if marked and marked[0] and parts[:1] == [("lead", cell)]:  # unlabelled
+        lead_raw, support_raw = marked[0], [*marked[1], *support_raw]
+    if not lead_raw and (task := cells.get("task") or cells.get("item", "")):
+        lead_raw, task_support = _prose_lead([_Line(0, len(task), task)])
+        support_raw = support_raw or task_support
+    return lead_raw, support_raw
+
+
+def _cell_roles(cell: str, role: str) -> list[tuple[str, str]]:
+    """(role, text) parts of a unit cell: the parts after a label in the label's role, an unlabelled
+    opening part in the column's `role` ("Chủ trì: X; Phối hợp: Y", "X; phối hợp: Y", "X")."""
+    if ":" not in cell:  # every label ends with ":"
+        return [(role, cell)]
+    if labelled := _labels_of(cell):
+        return labelled
+    m = _next_label().search(fold_same_length(cell))
+    return [(role, cell[:m.start()]), *_labels_of(cell[m.start() + 1:].lstrip())] if m else [(role, cell)]
+
+
+@lru_cache(maxsize=1)
+def _honorific() -> re.Pattern[str]:
+    honor = "|".join(re.escape(h) for h in read_toml("admin_units.toml")["people"]["honorifics"])
+    return re.compile(rf"\s*(?:{honor})\s+")
+
+
+def _names_person(cell: str) -> bool:
+    """The cell opens with an honorific and a capitalised name: "Ông Vũ Đình Hải - Chuyên viên …"."""
+    m = _honorific().match(cell)
+    words = cell[m.end():].split()[:2] if m else []
+    return len(words) == 2 and all(w[:1].isupper() for w in words)
 
 
 def _table_row(row: _TRow, match: IndexMatch | None, group: _TRow | None, families: list[str],
@@ -930,11 +1196,7 @@ def _table_row(row: _TRow, match: IndexMatch | None, group: _TRow | None, famili
     is_criterion = group is not None
     number = row.number or (group.number if group else "")
     section_no = "/".join(x for x in (label, number) if x) or None
-    lead_raw = split_units(cells.get("lead", ""))
-    support_raw = split_units(cells.get("support", ""))
-    marked = _by_marks(cells.get("lead", ""))
-    if marked and marked[0]:  # one "Cơ quan thực hiện" column: "Phòng X (chủ trì); Phòng Y (phối hợp)"
-        lead_raw, support_raw = marked[0], [*marked[1], *support_raw]
+    lead_raw, support_raw = _cell_units(cells)
     timing = cells.get("timing") or None
     family = match.family if match else (families[0] if families else None)
     return AssignmentRow(

@@ -36,6 +36,9 @@ class _Phrases:
     citation: re.Pattern[str]
     clause_end: re.Pattern[str]
     recurring_dated: re.Pattern[str]
+    recurring_cue: re.Pattern[str]
+    label_before: re.Pattern[str]
+    label_after: re.Pattern[str]
     day_month_cue: re.Pattern[str]
 
 
@@ -83,9 +86,18 @@ def _evidence_start(doc: PlanDoc, key: str, m: DateMatch) -> int | None:
     cue = p.cue.search(before)
     if cue and not p.not_cue.search(before[:cue.start()]):
         return start + cue.start()
-    if p.timing_label.search(before) or _timing_cell(doc, m.start):
+    if m.kind == "recurring" and (cue := p.recurring_cue.search(before)):
+        return start + cue.start()
+    if p.timing_label.search(before) or _timing_cell(doc, m.start) or _line_label(key, m):
         return m.start
     return None
+
+
+def _line_label(key: str, m: DateMatch) -> bool:
+    """Whether the date is the label that opens its line: "3. Tháng 4 - 5/2025: Sắp xếp lại…"."""
+    line_start = key.rfind("\n", 0, m.start) + 1
+    p = _phrases()
+    return bool(p.label_before.match(key, line_start, m.start) and p.label_after.match(key, m.end))
 
 
 def _assignment_of(pos: int, assignments: list[AssignmentRow]) -> int | None:
@@ -120,11 +132,33 @@ def extract_deadlines(doc: PlanDoc, assignments: list[AssignmentRow]) -> list[De
 
 def fill_timings(assignments: list[AssignmentRow], deadlines: list[DeadlineRow]) -> None:
     """An assignment without a timing label takes the commitments written in its own task ("…;
-    hoàn thành trước ngày 30/9/2024"), as written: the timing an analyst reads in the plan."""
+    hoàn thành trước ngày 30/9/2024") and the recurrences that close a clause of it ("…; thực hiện
+    thường xuyên.", "định kỳ 6 tháng một lần"), as written and in the task's order: the timing an
+    analyst reads in the plan."""
     for a in assignments:
         if a.timing:
             continue
-        own = [d for d in deadlines if d.assignment_id == a.assignment_id]
-        if own:
-            a.timing = "; ".join(dict.fromkeys(d.raw for d in own))
-            a.recurring = a.recurring or any(d.kind == "recurring" for d in own)
+        found = _task_timings(a.task, [d for d in deadlines if d.assignment_id == a.assignment_id])
+        if found:
+            a.timing = "; ".join(dict.fromkeys(raw for _, _, raw, _ in found))
+            a.recurring = a.recurring or any(rec for _, _, _, rec in found)
+
+
+@lru_cache(maxsize=1)
+def _recurring_timing() -> re.Pattern[str]:
+    return re.compile(read_toml("assignment_labels.toml")["recurring_timing"])
+
+
+def _task_timings(task: str, own: list[DeadlineRow]) -> list[tuple[int, int, str, bool]]:
+    """(start, end, raw, recurring) of the task's deadlines and clause-closing recurrences, in the
+    task's order; a recurrence inside a deadline's text ("trước ngày 20 hằng tháng") is that deadline."""
+    found: list[tuple[int, int, str, bool]] = []
+    for k, d in enumerate(own):
+        at = task.find(d.raw)
+        start = at if at >= 0 else len(task) + k  # not in the task text: after it, in document order
+        found.append((start, start + len(d.raw) if at >= 0 else start, d.raw, d.kind == "recurring"))
+    for m in _recurring_timing().finditer(fold_same_length(task)):
+        start = m.start() + len(m.group()) - len(m.group().lstrip())
+        if not any(s < m.end() and start < e for s, e, _, _ in found):
+            found.append((start, m.end(), task[start:m.end()], True))
+    return sorted(found)

@@ -289,8 +289,27 @@ def header_units(doc: PlanDoc, span: tuple[int, int]) -> list[UnitMention]:
         line_end = end if len(keep) == len(m.group(3).split()) else doc.text.find("\n", end)
         if line_end >= 0 and (wrapped := _wrapped_name(doc.text, ltype, words, line_end, stops)):
             words, end = wrapped
-        found.append(UnitMention(ltype, proper_case(words), m.start(), end))
+        name = proper_case(words)
+        if len(keep) == len(m.group(3).split()) and (dashed := _dashed_name(doc.text, ltype, name, end, True)):
+            name, end = dashed
+        found.append(UnitMention(ltype, name, m.start(), end))
     return found
+
+
+def _dashed_name(text: str, ltype: str, name: str, end: int, upper: bool = False) -> tuple[str, int] | None:
+    """A name written with a dash, "tỉnh Bà Rịa - Vũng Tàu", "thành phố Phan Rang - Tháp Chàm":
+    (the whole name, its end) when the words after `end` continue it with a dash and the gazetteer
+    knows the whole name (else the dash starts something else: "xã A - huyện B")."""
+    word = f"[{UP}\\d]+(?!\\w)" if upper else f"[{UP}\\d][{LOW}\\d]*"
+    m = re.compile(rf"[ \t]*[-–][ \t]*({word}(?:[ \t]+{word}){{0,2}})").match(text, end)
+    if not m:
+        return None
+    rest = proper_case(m.group(1)) if upper else m.group(1)
+    for cut in range(len(rest.split()), 0, -1):  # the longest continuation the gazetteer knows
+        joined = f"{name} - {' '.join(rest.split()[:cut])}"
+        if candidates(ltype, joined):
+            return joined, m.start(1) + len(" ".join(m.group(1).split()[:cut]))
+    return None
 
 
 def _wrapped_name(text: str, ltype: str, name: str, end: int, stops: set[str]) -> tuple[str, int] | None:
@@ -322,10 +341,12 @@ def body_units(text: str, start: int = 0, end: int | None = None, named_only: bo
     pattern = re.compile(rf"(?=[{first}]){lead}\b({_type_alternation(False)})\s+({word}(?:[ \t]+{word}){{0,3}})")
     out = []
     for m in pattern.finditer(text, start, len(text) if end is None else end):
-        name = m.group(2)
+        name, stop = m.group(2), m.end()
         if named_only and not name[:1].isupper():
             continue
-        out.append(UnitMention(m.group(1), name, m.start(), m.end()))
+        if dashed := _dashed_name(text, m.group(1), name, stop):
+            name, stop = dashed
+        out.append(UnitMention(m.group(1), name, m.start(), stop))
     return out
 
 
@@ -398,11 +419,14 @@ def _places(doc: PlanDoc, head: tuple[int, int], title: Field | None, out: dict[
     mentions = body_units(doc.text, committee_only=False)
     pre_end = preamble_end(doc)
     parents = [parent] if parent else []
-    districts = [] if level != "commune" else [p for p in parents if _level(p) == "district"] + _ranked(
+    modern = after_reform(out["issue_date"].value if "issue_date" in out else None)
+    header_district = [p for p in parents if _level(p) == "district"]
+    # a commune's plan issued after the 2025 reform (two levels: province, commune) has no district
+    # unless its header names one: a district in its body is a former one ("các xã thuộc huyện X (cũ)")
+    districts = [] if level != "commune" or (modern and not header_district) else header_district + _ranked(
         [m for m in mentions if m.start < pre_end], "district") + _ranked(mentions, "district")
     provinces = [] if level == "province" else [p for p in parents if _level(p) == "province"] + _ranked(
         mentions, "province")
-    modern = after_reform(out["issue_date"].value if "issue_date" in out else None)
     context = [(d.name, None) for d in districts] or [(None, v.name) for v in provinces] or [(None, None)]
     # the first context that decides wins (header parent, then preamble, then the body); a unit
     # the named district or province does not contain is left unresolved, never guessed
@@ -422,7 +446,7 @@ def _places(doc: PlanDoc, head: tuple[int, int], title: Field | None, out: dict[
                     provinces[0] if provinces and place is None else None)
     if district:
         out["district"] = Field(district.name, district.start, district.end)
-    elif level == "commune" and place and place.district:
+    elif level == "commune" and place and place.district and not (modern and not header_district):
         out["district"] = Field(place.district)
     if province:
         out["province"] = Field(province.name, province.start, province.end)

@@ -138,7 +138,9 @@ def _leaders(doc: PlanDoc, family_hint: str | None) -> list[_Mention]:
     """"Lãnh đạo phụ trách: Đồng chí X, Phó Chủ tịch UBND xã" or "…: Phó Chủ tịch UBND xã - đồng chí X"."""
     people = _vocab()["people"]
     labels = "|".join(re.escape(label) for label in people["leader_labels"])
-    label_re = re.compile(rf"(?:{labels})\W{{0,6}}")
+    # a label, with its colon or dash ("Lãnh đạo phụ trách: Bà X"); in running text the words name no
+    # one ("… báo cáo Lãnh đạo phụ trách (yếu tố …). Giao Bà X thực hiện.")
+    label_re = re.compile(rf"(?:{labels})(?=[\s*_]*[:\-–])\W{{0,6}}")
     named = _honored()
     bare = re.compile(rf"({_NAME})")
     out = []
@@ -369,6 +371,13 @@ def _typo_merge(clusters: list[list[_Mention]], order: dict[int, int]) -> list[l
     return [c for c in clusters if id(c) not in absorbed]
 
 
+def _roles(mentions: list[_Mention]) -> list[str]:
+    """The roles of one person; "other" only for a person who neither signs nor leads: the signer named
+    again in the body ("1. Đồng chí X, Phó Chủ tịch UBND xã trực tiếp chỉ đạo …") is the signer."""
+    roles = [r for r in ROLE_ORDER if any(m.role == r for m in mentions)]
+    return [r for r in roles if r != "other"] if len(roles) > 1 else roles
+
+
 def _merge(mentions: list[_Mention]) -> list[PersonRow]:
     clusters: list[list[_Mention]] = []
     for m in mentions:
@@ -391,7 +400,7 @@ def _merge(mentions: list[_Mention]) -> list[PersonRow]:
         rows.append(PersonRow(
             name=canonical,
             title=max(titles, key=lambda t: (titles[t], len(t))) if titles else None,
-            roles=[r for r in ROLE_ORDER if any(m.role == r for m in c)],
+            roles=_roles(c),
             index_codes=list(dict.fromkeys(m.index_code for m in c if m.index_code)),
             variants=list(dict.fromkeys(m.name for m in c if m.name != canonical)),
             span_start=anchor.start, span_end=anchor.end))

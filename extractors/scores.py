@@ -36,7 +36,7 @@ from pipeline.rows import ScoreRow
 _LINE = re.compile(r"[^\n]+")
 # A line that continues the previous one (hard-wrapped text: "đứng thứ" / "5/11 huyện").
 _CONTINUES = re.compile(r"[^.:;!?\n]\n(?=[a-zà-ỹđ0-9])")
-_SENTENCE_END = re.compile(r"(?=\s)(?:(?<=[.;!?])\s+|\s+\|\s+)")  # (?=\s): a quick first test
+_SENTENCE_END = re.compile(r"(?=\s)(?:\s+\|\s+|(?<=[.;!?])\s+)")  # (?=\s): a quick first test
 _QUOTED = re.compile(r'"([^"\n]{3,150})"')
 _STRIP = " \t-+*.,;:"
 _DIGIT = re.compile(r"\d")
@@ -211,9 +211,12 @@ def _shared_indices(text: str, key: str, hint: str | None) -> list[_Index]:
     cue = p.shared.search(key, lo)
     if cue is None:
         return []
-    # items: from each "chỉ số" and after each comma; a "và" right before the next "chỉ số" ends an item
-    cuts = sorted({lo, *(m.start() for m in p.index_intro.finditer(key, lo, cue.start())),
-                   *(m.end() for m in _LIST_CUT.finditer(key, lo, cue.start()))})
+    # items: from each "chỉ số" and after each comma; a "và" right before the next "chỉ số" ends an item.
+    # When every item opens with "chỉ số"/"yếu tố", a comma is part of a name ("yếu tố Tiếp nhận, xử lý
+    # phản ánh, kiến nghị"), no cut.
+    intros = [m.start() for m in p.index_intro.finditer(key, lo, cue.start())]
+    commas = [] if len(intros) >= 2 else [m.end() for m in _LIST_CUT.finditer(key, lo, cue.start())]
+    cuts = sorted({lo, *intros, *commas})
     found: list[_Index] = []
     for a, b in zip(cuts, [*cuts[1:], cue.start()], strict=True):
         tail = _LIST_TAIL.search(key, a, b)
@@ -251,11 +254,12 @@ class _Context:
     year: int | None = None
 
 
-def _paragraphs(text: str) -> list[tuple[int, int]]:
-    """Spans of the text's lines, a line that plainly continues the previous one joined to it."""
+def _paragraphs(text: str, breaks: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
+    """Spans of the text's lines, a line that plainly continues the previous one joined to it; a line
+    that starts at one of `breaks` (a table row) is never a continuation."""
     spans: list[tuple[int, int]] = []
     for m in _LINE.finditer(text):
-        if spans and _CONTINUES.match(text, m.start() - 2):
+        if spans and m.start() not in breaks and _CONTINUES.match(text, m.start() - 2):
             spans[-1] = (spans[-1][0], m.end())
         else:
             spans.append(m.span())
@@ -300,7 +304,19 @@ def _anchors(key: str, a: int, b: int) -> list[re.Match[str]]:
     found = sorted([*values, *percents], key=lambda m: m.start())
     return [m for m in found
             if not any(s <= m.start() < e for s, e in changes)
-            and key.count("(", a, m.start()) <= key.count(")", a, m.start())]
+            and (key.count("(", a, m.start()) <= key.count(")", a, m.start()) or _bracketed_value(key, a, m))]
+
+
+_OPEN_BEFORE = re.compile(r"\(\s*$")
+_CLOSE_AFTER = re.compile(r"\s*\)")
+_AFTER_BRACKET = re.compile(r"\s*(?:[,;]\s*)?(?:\bva\b\s*)?")
+
+
+def _bracketed_value(key: str, a: int, anchor: re.Match[str]) -> bool:
+    """A value that stands alone in brackets right after what it scores: "Thủ tục hành chính công
+    (7,05 điểm)" (a bracket holding more, "(năm 2022: 6,5 điểm)", "(tăng 0,5 điểm)", is a side note)."""
+    return (_OPEN_BEFORE.search(key, max(a, anchor.start() - 3), anchor.start()) is not None
+            and _CLOSE_AFTER.match(key, anchor.end()) is not None)
 
 
 def _is_percent(anchor: re.Match[str]) -> bool:
@@ -331,6 +347,13 @@ def _pieces(text: str, key: str, a: int, b: int, hint: str | None = None) -> lis
     for anchor in anchors:
         if prev_end is not None:
             seps = list(p.separator.finditer(key, prev_end, anchor.start()))
+            close = _CLOSE_AFTER.match(key, prev_end)
+            if not seps and close:  # "A (7,05 điểm) và B (7,30 điểm)": the bracket ends the piece
+                out[-1] = (out[-1][0], close.end(), out[-1][2])
+                start = _AFTER_BRACKET.match(key, close.end()).end()
+                out.append((start, b, anchor))
+                prev_end = anchor.end()
+                continue
             if not seps:
                 continue
             cut = (next((m for m in reversed(seps) if p.index_start.match(key, m.end())), None)
@@ -352,13 +375,15 @@ class _Extractor:
         self.first_year = first
         self.plan_year = first if first is not None and first == last else None
         self.rows: list[ScoreRow] = []
+        self.row_labels = _row_labels(doc, self.hint)
 
     def run(self) -> list[ScoreRow]:
         p = _phrases()
         ctx = _Context()
         block: _Index | None = None
-        for a, b in _paragraphs(self.text):
+        for a, b in _paragraphs(self.text, frozenset(self.row_labels)):
             lkey = self.key[a:b]
+            label = self.row_labels.get(a)
             if p.heading.match(lkey) and not p.value.search(lkey) and b - a < 300:
                 ctx = _Context()
                 named = _named_index(self.text[a:b], lkey, block.family if block else self.hint)
@@ -369,7 +394,11 @@ class _Extractor:
             carry: _Index | None = None  # the index of the paragraph's previous scored sentence
             for sa, sb in _sentences(self.text, a, b):
                 self._percent_targets(sa, sb, lkey, block, ctx)
-                rows, carry = self._sentence_scores(sa, sb, block, ctx, carry)
+                # a cell of prose ("Đạt từ 7,2 điểm trở lên") is about its row's component; a bare
+                # number cell is left to the table reader (_table_scores)
+                prose_cell = label is not None and not _NUMBER_CELL.match(self.key[sa:sb])
+                rows, about = self._sentence_scores(sa, sb, block, ctx, label if prose_cell else carry)
+                carry = about if rows or not prose_cell else carry  # the row's label is no scored index
                 if rows and not produced and _year(self.key[sa:sb]) is not None:
                     ctx = _Context(rows[0].kind, rows[0].year)  # a total line leads its component list
                 produced = produced or bool(rows)
@@ -593,6 +622,7 @@ def _table_scores(doc: PlanDoc, table: Block, hint: str | None, plan_year: int |
     if not any(k in ("target", "result", "weight") for k, _ in kinds.values()):
         return []
     caption = _caption_year(doc, table)
+    stated = _lead_comparator(doc, table)
     results = [(year or caption or 0, col) for col, (kind, year) in kinds.items() if kind == "result"]
     latest = max(results)[1] if results else None
     out: list[ScoreRow] = []
@@ -612,7 +642,7 @@ def _table_scores(doc: PlanDoc, table: Block, hint: str | None, plan_year: int |
         for col, (kind, year) in kinds.items():
             cell = row[col] if col < len(row) else None
             sign, number = _cell_sign(cell.text) if cell and kind == "target" else ("", cell.text if cell else "")
-            m = _NUMBER_CELL.match(number) if cell and kind not in ("rank", "change") else None
+            m = _NUMBER_CELL.match(fold_same_length(number)) if cell and kind not in ("rank", "change") else None
             value = parse_number(m.group(1)) if m else None
             if cell is None or value is None or value > 100:
                 continue
@@ -621,7 +651,8 @@ def _table_scores(doc: PlanDoc, table: Block, hint: str | None, plan_year: int |
             a, b = table.row_spans[r] if r < len(table.row_spans) else (cell.start, cell.end)
             out.append(ScoreRow(
                 family=index.family, index_code=index.code, indicator=None, kind=kind, value=value,
-                unit="%" if percent else "điểm", comparator=_sign_comparator(sign) if kind == "target" else None,
+                unit="%" if percent else "điểm",
+                comparator=_target_comparator(sign, header[col], stated) if kind == "target" else None,
                 year=year or (caption if kind == "result" else plan_year),
                 rank=rank if own else None, rank_of=rank_of if own else None, change=change if own else None,
                 raw=doc.text[a:b], span_start=a, span_end=b))
@@ -634,9 +665,59 @@ def _cell_sign(text: str) -> tuple[str, str]:
     return (text[:m.end()], text[m.end():]) if m else ("", text)
 
 
-def _sign_comparator(sign: str) -> str:
+def _comparator_of(key: str) -> str | None:
     p = _phrases()
-    return ">=" if p.ge.search(sign) else "<=" if p.le.search(sign) else "="
+    return ">=" if p.ge.search(key) else "<=" if p.le.search(key) else None
+
+
+def _target_comparator(sign: str, head: str, stated: str | None) -> str:
+    """A target cell's comparator: its own sign ("≥ 7,20"), else its column's heading ("Mục tiêu tối
+    thiểu"), else the one the table's lead-in sentence states for all cells ("… phấn đấu không thấp
+    hơn mức sau:"), else "="."""
+    return _comparator_of(sign) or _comparator_of(head) or stated or "="
+
+
+def _lead_comparator(doc: PlanDoc, table: Block) -> str | None:
+    """The comparator stated by the sentence that introduces a table: the last sentence of the
+    paragraph right above it, when that paragraph ends with a colon."""
+    above = doc.text[max(0, table.start - 600):table.start].rstrip()
+    if not above.endswith(":"):
+        return None
+    a, b = _paragraphs(above)[-1]
+    sentences = _sentences(above, a, b)
+    if not sentences:
+        return None
+    sa, sb = sentences[-1]
+    key = _phrases().scale_note.sub(lambda m: " " * len(m.group()), fold_same_length(above[sa:sb]))
+    return _comparator_of(key)
+
+
+def _row_labels(doc: PlanDoc, hint: str | None) -> dict[int, _Index | None]:
+    """Start of every table row -> the index its label cell names (the first cell, left to right, that
+    is no bare number and names one), None for a row that names none."""
+    labels: dict[int, _Index | None] = {}
+    for table in doc.tables():
+        rows = table.rows or []
+        for r, (a, _) in enumerate(table.row_spans):
+            cells = rows[r] if r < len(rows) and r > 0 else []
+            labels[a] = next((x for c in cells if not _NUMBER_CELL.match(fold_same_length(c.text))
+                              and (x := _cell_index(c, hint))), None)
+    return labels
+
+
+def _drop_repeated_cells(rows: list[ScoreRow], tables: list[Block]) -> list[ScoreRow]:
+    """One score per table for a goal its rows repeat: a PDF row split by a page break comes out
+    twice ("8 | Dịch vụ hỗ trợ doanh nghiệp | … | Đạt từ 6,0 điểm trở lên" on both pages)."""
+    seen: set[tuple] = set()
+    out: list[ScoreRow] = []
+    for row in rows:
+        table = next((i for i, t in enumerate(tables) if t.start <= row.span_start < t.end), None)
+        key = (table, row.index_code, row.kind, row.value, row.year, row.comparator, row.rank)
+        if table is not None and key in seen:
+            continue
+        seen.add(key)
+        out.append(row)
+    return out
 
 
 def _cell_index(cell: Cell, hint: str | None) -> _Index | None:
@@ -653,6 +734,7 @@ def extract_scores(doc: PlanDoc) -> list[ScoreRow]:
         return []
     extractor = _Extractor(doc)
     rows = extractor.run()
-    for table in doc.tables():
+    tables = doc.tables()
+    for table in tables:
         rows += _table_scores(doc, table, extractor.hint, extractor.plan_year, extractor.first_year)
-    return sorted(rows, key=lambda r: r.span_start)
+    return _drop_repeated_cells(sorted(rows, key=lambda r: r.span_start), tables)

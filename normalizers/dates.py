@@ -67,6 +67,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
      re.compile(rf"{_DIGIT_FIRST}{_B}(?P<n>0?[1-9]|1[0-2])\s+thang\s+(?P<part>dau|cuoi)\s+nam\s+{_YEAR}{_E}")),
     # tháng 3/2023, tháng 03 năm 2023
     ("month", re.compile(rf"{_w('thang')}\s+{_MON}{_YEAR_SEP}{_YEAR}{_E}")),
+    # a range of months of one year, "tháng 4 - 5/2025", "tháng 10-12 năm 2025": its last month
+    ("month_range", re.compile(rf"{_w('thang')}\s+(?P<m0>0?[1-9]|1[0-2])\s*[-–]\s*{_MON}{_YEAR_SEP}{_YEAR}{_E}")),
     ("year", re.compile(rf"{_w('nam')}\s+{_YEAR}{_E}")),
     # recurring timings: "ngày 20 tháng cuối quý", "quý IV hàng năm", "hằng tháng", "định kỳ"
     ("recurring", re.compile(
@@ -76,19 +78,24 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"|{_w('thang')}\s+\d{{1,2}}\s+hang\s+nam\b"
         rf"|{_w('ngay')}\s+\d{{1,2}}(?:\s*/\s*|\s+thang\s+)\d{{1,2}}\s+hang\s+nam\b"
         rf"|{_w('hang')}\s+(?:ngay|tuan|thang|{_QUY}|nam)\b"
+        rf"|{_w('ngay')}\s+(?:lam\s+viec\s+)?cuoi\s+cung\s+(?:cua\s+)?(?:moi\s+|hang\s+)?(?:thang|{_QUY})"
+        rf"(?![ \t]*(?:[/-]|nam\b|\d|[ivx]+\b))"  # "ngày làm việc cuối cùng của tháng" (each month)
         rf"|{_w('dinh')}\s+ky\b|{_w('thuong')}\s+xuyen\b"
     )),
 ]
-# Forms without a year resolve only with a caller-supplied year (the plan's own year).
+# Forms without a year resolve only with a caller-supplied year (the plan's own year). They never
+# run over a line break: "Định kỳ 6 tháng" ending one table row and "6 | …" opening the next are no
+# "tháng 6".
 _NO_YEAR = r"(?![ \t]*(?:[/.-][ \t]*\d|,?\s*nam\b|hang\b))"
+_SP = r"[^\S\n]"  # a space that is no line break
 _BARE: list[tuple[str, re.Pattern[str]]] = [
-    ("quarter", re.compile(rf"{_w('qu')}[yi]\s+{_QUARTER}{_E}{_NO_YEAR}")),
-    ("numeric", re.compile(rf"{_w('ngay')}\s+{_DAY}\s*/\s*{_MON}{_E}{_NO_YEAR}")),
+    ("quarter", re.compile(rf"{_w('qu')}[yi]{_SP}+{_QUARTER}{_E}{_NO_YEAR}")),
+    ("numeric", re.compile(rf"{_w('ngay')}{_SP}+{_DAY}{_SP}*/{_SP}*{_MON}{_E}{_NO_YEAR}")),
     # "trước 15/10": a day/month without "ngày" looks like a ratio or a rank ("3/11") as well, so the
     # caller decides by its context (DateMatch.form "day_month")
-    ("day_month", re.compile(rf"{_DIGIT_FIRST}{_B}{_DAY}\s*/\s*{_MON}{_E}{_NO_YEAR}")),
-    ("verbal", re.compile(rf"{_w('ngay')}\s+{_DAY}\s+thang\s+{_MON}{_E}{_NO_YEAR}")),
-    ("month", re.compile(rf"{_w('thang')}\s+{_MON}{_E}{_NO_YEAR}")),
+    ("day_month", re.compile(rf"{_DIGIT_FIRST}{_B}{_DAY}{_SP}*/{_SP}*{_MON}{_E}{_NO_YEAR}")),
+    ("verbal", re.compile(rf"{_w('ngay')}{_SP}+{_DAY}{_SP}+thang{_SP}+{_MON}{_E}{_NO_YEAR}")),
+    ("month", re.compile(rf"{_w('thang')}{_SP}+{_MON}{_E}{_NO_YEAR}")),
 ]
 
 
@@ -119,6 +126,8 @@ def _resolve(name: str, m: re.Match[str], year: int | None = None) -> tuple[str,
         return last_day(y, int(g["n"]) if g["part"] == "dau" else 12), "by_month", "month"
     if name == "month":
         return last_day(y, int(g["m"])), "by_month", "month"
+    if name == "month_range":
+        return (last_day(y, int(g["m"])), "by_month", "month") if int(g["m0"]) < int(g["m"]) else None
     return f"{y:04d}", "by_year", "year"
 
 

@@ -155,6 +155,7 @@ class _Num:
 
 _BRACKET_RANK = 10
 _PHAN = re.compile(r"(phan|chuong|muc)\s+(thu\s+[a-z]+|[ivxl]{1,6}|\d{1,2})(?=$|[\s.:\-–)])[\s.:\-–)]*")
+_PART_WORDS = ("phan", "chuong", "muc", "label")  # numbered by a word: the path keeps the number only
 _MULTI = re.compile(r"(\d{1,2}(?:\.\d{1,2}){1,3})\.?(?=\s|$)\s*")
 _ARABIC = re.compile(r"(\d{1,2})\s*([.)])(?![\d/])\s*")
 _PAREN = re.compile(r"\((\d{1,2}|[a-z])\)\s*")
@@ -201,6 +202,22 @@ def _letters() -> list[str]:
 _CAPITAL_RANK = 3  # lettered parts "A.", "B.": below Phần/Chương/Mục, above Roman numerals
 
 
+@lru_cache(maxsize=1)
+def _label_pattern() -> re.Pattern[str]:
+    """A task heading numbered by a label word ("Nhiệm vụ 1.", "Giải pháp 2:", headings.toml
+    [numbering].labels): the word, an arabic number, then a separator or the end of the line (a
+    sentence "Nhiệm vụ 2024 …" or "Nhiệm vụ 1 là …" is no heading)."""
+    words = "|".join(re.escape(fold_words(w)).replace(r"\ ", r"\s+") for w in _config()["numbering"]["labels"])
+    return re.compile(rf"({words})\s+(\d{{1,2}})\s*(?:$|[.:\-–)](?!\d)\s*)")
+
+
+def labelled_number(text: str) -> tuple[str, str] | None:
+    """(number, title) of a heading numbered by a label word: "Nhiệm vụ 2. Cải cách …" -> ("2",
+    "Cải cách …"); None otherwise. For the extractors, which read list numbers themselves."""
+    m = _label_pattern().match(fold_same_length(text))
+    return (m.group(2), text[m.end():]) if m else None
+
+
 def _parse_number(text: str, folded: str | None = None, capitals: bool = False, ocr: bool = False) -> _Num | None:
     """The numbering token at the start of a heading line, or None (`folded`: its
     fold_same_length, when the caller has it; `capitals`: the plan's top parts are lettered
@@ -219,6 +236,11 @@ def _parse_number(text: str, folded: str | None = None, capitals: bool = False, 
             return None
         rank = {"phan": 0, "chuong": 1, "muc": 2}[word]
         return _Num(word, rank, value, text[m.start(1):m.end(2)], m.end())
+    if m := _label_pattern().match(folded):
+        # rank of an arabic "1.": below the Roman/Phần parts, and a "1." list inside it nests; one
+        # list per label word ("Giải pháp 3" does not continue "Nhiệm vụ 2")
+        word = " ".join(m.group(1).split())
+        return _Num(f"label {word}", 5, int(m.group(2)), text[m.start(1):m.end(2)], m.end())
     if m := _MULTI.match(folded):
         parts = tuple(int(p) for p in m.group(1).split("."))
         return _Num(f"multi{len(parts)}", 4 + len(parts), parts, m.group(1), m.end())
@@ -604,9 +626,14 @@ def _body_start(lines: list[_Line], capitals: bool = False, soft: dict[int, str]
     '1.' whose title names a section kind, else the first unnumbered part heading (upper case,
     then sentence case: `soft`), else the first '1.'."""
     firsts: list[tuple[int, _Num]] = []
+    soft_first = min(soft) if soft else len(lines)
     for i, line in enumerate(lines):
         if line.table:
             continue
+        if i == soft_first:
+            # sentence-case part headings before any numbered part are the top level; a Roman list
+            # below them ("I. Chỉ số …" inside "Nội dung và phân công nhiệm vụ") is their content
+            return i
         num = _line_number(line, capitals)
         if num and num.value in (1, (1,)) and num.key in ("phan", "chuong", "muc", "capital", "roman"):
             return i
@@ -749,7 +776,7 @@ def _numbered(doc: PlanDoc, line: _Line, stack: list[_Entry], base_level: int, p
     `guarded`: the line may be a wrapped sentence, so only an exact continuation of a list counts;
     `inline`: an item inside a line, accepted only as the exact next item of a bracketed list."""
     num = _line_number(line, capitals and not prefix)  # appendices keep "A." unread
-    if num is None or num.title_start >= len(line.text) and num.key not in ("phan", "chuong", "muc", "roman"):
+    if num is None or num.title_start >= len(line.text) and not num.key.startswith((*_PART_WORDS, "roman")):
         return None
     if inline and num.rank < _BRACKET_RANK:
         return None
@@ -803,13 +830,15 @@ def _path(nums: list[_Num]) -> str:
         if nxt and nxt.key.startswith("multi") and nxt.number.startswith(n.number + "."):
             continue
         if n.number:
-            parts.append(_part_number(n) if n.key in ("phan", "chuong", "muc") else n.number)
+            parts.append(_part_number(n) if n.key.startswith(_PART_WORDS) else n.number)
     return ".".join(parts)
 
 
 def _part_number(n: _Num) -> str:
     """A part's number without its word, as an outline path writes it: 'Phần III' -> 'III',
-    'Phần thứ hai' -> '2', 'Mục 2' -> '2'."""
+    'Phần thứ hai' -> '2', 'Mục 2' -> '2', 'Nhiệm vụ 3' -> '3'."""
+    if n.key.startswith("label"):
+        return str(n.value)
     token = n.number.split(None, 1)[-1]
     return str(n.value) if fold_words(token).startswith("thu ") else token.upper()
 

@@ -455,3 +455,63 @@ def test_dated_bullet_items_of_an_index_block_are_tasks_of_their_own() -> None:
     assert rows[0].lead_units == rows[1].lead_units == ["Công chức Địa chính - Xây dựng"]
     people = extract_people(doc, rows)
     assert [(p.name, p.roles, p.title) for p in people] == [("Đinh Công Sơn", ["leader"], "Phó Chủ tịch UBND xã")]
+
+
+def test_task_headings_numbered_by_a_label_word_head_index_blocks() -> None:
+    """"Nhiệm vụ 1. <component>" sub-headings (a label word numbering them) head index blocks numbered
+    "<part>.<n>"; "+" items that each name their own lead and deadline are one assignment each; a heading
+    that names its component in brackets ("(tiêu chí …)") gets that component."""
+    doc = _doc([
+        "KẾ HOẠCH Nâng cao Chỉ số cải cách hành chính của huyện Tân Hồng năm 2026",
+        "Căn cứ Quyết định số 20/QĐ-UBND ngày 05/01/2026 của UBND tỉnh về Kế hoạch cải cách hành chính.",
+        "Phần I", "MỤC ĐÍCH, YÊU CẦU", "Nâng cao Chỉ số cải cách hành chính của huyện.",
+        "Phần II", "NHIỆM VỤ TRỌNG TÂM",
+        "Nhiệm vụ 1. Cải cách tổ chức bộ máy hành chính",
+        "Rà soát chức năng, nhiệm vụ của các phòng chuyên môn thuộc UBND huyện.",
+        "- Đơn vị chủ trì: Phòng Nội vụ. Đơn vị phối hợp: Phòng Tư pháp.",
+        "- Thời hạn: trong Quý II/2026.",
+        "Nhiệm vụ 2. Cải cách thủ tục hành chính",
+        "+ Công khai thủ tục hành chính tại Bộ phận Một cửa. Chủ trì: Văn phòng HĐND và UBND huyện. "
+        "Thời hạn: trước ngày 30/4/2026.",
+        "+ Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính. Chủ trì: Phòng Văn hóa và Thông tin; phối hợp: "
+        "Phòng Nội vụ. Thời hạn: trước ngày 30/9/2026.",
+        "Nhiệm vụ 3. Nâng cao chất lượng phục vụ (tiêu chí Tác động của cải cách hành chính)",
+        "Khảo sát mức độ hài lòng của người dân đối với dịch vụ hành chính công.",
+        "- Đơn vị chủ trì: Phòng Nội vụ.",
+        "- Thời hạn: trong tháng 11/2026.",
+        "Phần III", "TỔ CHỨC THỰC HIỆN", "Các cơ quan, đơn vị triển khai thực hiện./.",
+    ])
+    rows = extract_assignments(doc)
+    assert [(r.section_no, r.index_code, r.lead_units, r.timing) for r in rows] == [
+        ("II.1", "PAR_INDEX.ORGANIZATION", ["Phòng Nội vụ"], "trong Quý II/2026"),
+        ("II.2", "PAR_INDEX.ADMIN_PROCEDURES", ["Văn phòng HĐND và UBND"], "trước ngày 30/4/2026"),
+        ("II.2", "PAR_INDEX.ADMIN_PROCEDURES", ["Phòng Văn hóa và Thông tin"], "trước ngày 30/9/2026"),
+        ("II.3", "PAR_INDEX.IMPACT", ["Phòng Nội vụ"], "trong tháng 11/2026")]
+    assert rows[0].support_units == ["Phòng Tư pháp"] and rows[2].support_units == ["Phòng Nội vụ"]
+
+
+def test_component_headings_of_a_two_family_plan_take_the_family_the_part_names() -> None:
+    """Sentence-case parts above Roman component headings in a PCI + DDCI plan: a component both
+    families share is the one of the family the part's opening sentence names first (here DDCI), a
+    component only one family has is that family's; the heading's component holds for the items below."""
+    doc = _doc([
+        "KẾ HOẠCH Nâng cao Chỉ số PCI và Chỉ số DDCI huyện Đức Hòa năm 2026",
+        "Căn cứ Kế hoạch số 12/KH-UBND ngày 05/01/2026 của UBND tỉnh Long An về nâng cao Chỉ số PCI.",
+        "Mục đích, yêu cầu",
+        "Cải thiện môi trường đầu tư, kinh doanh trên địa bàn huyện năm 2026.",
+        "Nội dung và phân công nhiệm vụ",
+        "Các nhiệm vụ theo các chỉ số thành phần DDCI của huyện; riêng chỉ số Đào tạo lao động là chỉ số "
+        "thành phần PCI của tỉnh.",
+        "I. Chỉ số Chi phí thời gian",
+        "1. Văn phòng HĐND và UBND huyện chủ trì rà soát quy trình nội bộ. Thời gian: Quý II/2026.",
+        "2. Phòng Tư pháp chủ trì rà soát thủ tục liên quan đến doanh nghiệp. Thời gian: Quý III/2026.",
+        "II. Chỉ số Đào tạo lao động",
+        "Phòng Nội vụ chủ trì, phối hợp với Phòng Giáo dục và Đào tạo tổ chức đào tạo nghề. Thời gian: Quý III/2026.",
+        "Tổ chức thực hiện",
+        "Phòng Tài chính - Kế hoạch theo dõi, đôn đốc các cơ quan thực hiện Kế hoạch./.",
+    ])
+    assert [s.kind for s in doc.sections][:4] == ["preamble", "purpose", "assignments", "implementation"]
+    rows = extract_assignments(doc)
+    assert [(r.section_no, r.index_code, r.lead_units) for r in rows] == [
+        ("I.1", "DDCI.TIME_COST", ["Văn phòng HĐND và UBND"]), ("I.2", "DDCI.TIME_COST", ["Phòng Tư pháp"]),
+        ("II", "PCI.LABOR_TRAINING", ["Phòng Nội vụ"])]

@@ -80,7 +80,7 @@ def test_same_folded_name_different_posts_stay_apart() -> None:
     assert hung.roles == ["signer", "leader"] and hung.index_codes == ["DDCI.EQUAL_COMPETITION"]
     assert hung2.roles == ["leader"] and hung2.title == "Phó Chủ tịch UBND xã"
     assert hung2.index_codes == ["DDCI.INFORMAL_COST", "DDCI.TRANSPARENCY"]
-    assert (people["Vàng A Sử"].roles, people["Vàng A Sử"].title) == (["other"], None)
+    assert (people["Vàng A Sử"].roles, people["Vàng A Sử"].title) == (["other"], "Trưởng Công an xã")
 
 
 def test_leader_after_title_and_all_caps_signer() -> None:
@@ -154,7 +154,8 @@ H'LOAN MLÔ
     assert (people["H'Hen Niê"].roles, people["H'Hen Niê"].title) == (["other"], "Phó Chủ tịch UBND huyện")
     assert people["Nguyễn Thị Hồng Nhung"].title == "Phó Chủ tịch UBND tỉnh Đắk Lắk"
     assert people["Ksor Y Phước"].title == "Chủ tịch UBND huyện"
-    assert people["Vương Tiến"].title is None  # "Trưởng" alone is not a listed post
+    # "Trưởng" alone is not a listed post, "Trưởng Công an" is
+    assert people["Vương Tiến"].title == "Trưởng Công an huyện"
     assert people["H'Loan Mlô"].roles == ["signer"]
 
 

@@ -565,3 +565,48 @@ def test_ocr_first_part_numeral_misread_as_another_numeral() -> None:
                      "1. Cải thiện chỉ số.\nII. NHIỆM VỤ, GIẢI PHÁP\n1. Giao Sở Tài chính chủ trì.\n") + TAIL
     assert _paths(_doc(body, ocr=True))[:4] == ["I", "II", "II.1", "III"]
     assert "I" not in _paths(_doc(body))
+
+
+def test_sentence_case_parts_above_a_roman_list() -> None:
+    """Bold sentence-case part headings that come before any numbered heading are the plan's top level
+    even when a Roman list follows inside a part: the Roman headings ("I. Chỉ số …") are the part's
+    sub-headings, numbered as written ("I", "I.1"), and the later sentence-case parts still open parts."""
+    body = SOFT_BODY.replace("Công chức Văn phòng - Thống kê chủ trì rà soát quy trình tiếp nhận hồ sơ.\n",
+                             "Các nhiệm vụ theo từng chỉ số thành phần như sau:\nI. Chỉ số Công khai, minh bạch\n"
+                             "1. Công chức Tư pháp - Hộ tịch niêm yết công khai thủ tục hành chính.\n"
+                             "2. Công chức Văn phòng - Thống kê cập nhật trang thông tin điện tử.\n"
+                             "II. Chỉ số Trách nhiệm giải trình\nCông an xã chủ trì tiếp công dân định kỳ.\n")
+    body = body.replace("Tổ chức thực hiện\n", "Kinh phí\nNgân sách xã năm 2024.\nTổ chức thực hiện\n")
+    doc = _doc(HEADER + body + TAIL, bold=(*SOFT_HEADINGS, "Kinh phí", "I. Chỉ số Công khai, minh bạch",
+                                          "II. Chỉ số Trách nhiệm giải trình"))
+    _check_cover(doc)
+    assert _kinds(doc)[:5] == ["preamble", "purpose", "assignments", "funding", "implementation"]
+    assert [(n.level, n.path) for n in doc.outline] == [(1, ""), (1, ""), (2, "I"), (3, "I.1"), (3, "I.2"),
+                                                        (2, "II"), (1, ""), (1, "")]
+    funding = next(s for s in doc.sections if s.kind == "funding")
+    assert doc.text[funding.start:funding.end].split("\n")[1] == "Ngân sách xã năm 2024."
+
+
+def test_task_headings_numbered_by_a_label_word() -> None:
+    """"Nhiệm vụ 1." (a label word, headings.toml [numbering].labels, and a number with a separator)
+    numbers sub-headings like "1.": path "2.1" under "Phần thứ hai"; "1." items inside nest below it. A
+    sentence that starts with the word and a number without a separator, or a year, is no heading; each
+    label word is a list of its own ("Giải pháp 3" continues no "Nhiệm vụ" list, and starts none)."""
+    doc = _doc(HEADER + """PHẦN THỨ NHẤT
+MỤC ĐÍCH, YÊU CẦU
+Nâng cao chỉ số.
+PHẦN THỨ HAI
+NHIỆM VỤ TRỌNG TÂM
+Nhiệm vụ 1. Cải cách thủ tục hành chính
+Nhiệm vụ 1 là rà soát toàn bộ thủ tục của xã.
+1. Công chức Tư pháp - Hộ tịch niêm yết thủ tục.
+Nhiệm vụ 2: Cải cách chế độ công vụ
+Nhiệm vụ 2024 của xã là nâng cao kỷ cương.
+Giải pháp 3 - Tăng cường kiểm tra
+PHẦN THỨ BA
+TỔ CHỨC THỰC HIỆN
+Các công chức triển khai thực hiện.
+""" + TAIL)
+    _check_cover(doc)
+    assert _paths(doc) == ["1", "2", "2.1", "2.1.1", "2.2", "3"]
+    assert doc.outline[2].number == "Nhiệm vụ 1" and doc.outline[4].heading == "Nhiệm vụ 2: Cải cách chế độ công vụ"

@@ -156,6 +156,15 @@ def _same_row(a: list[str], b: list[str]) -> bool:
     return a == b or fuzz.ratio(" | ".join(a), " | ".join(b)) >= SAME_ROW
 
 
+def _continues_row(prev: list[Cell], cont: list[Cell]) -> bool:
+    """The next page's first row (first cell empty) goes on with the row above: a cell of it starts in
+    lowercase, or every filled cell continues a cell above left open by a list mark ("Sở X;" then
+    "Sở Y"); else it is a row of its own beside vertically merged cells."""
+    filled = [(pc.text.rstrip(), cc.text) for pc, cc in zip(prev, cont, strict=False) if cc.text]
+    return bool(filled) and (any(c[:1].islower() for _, c in filled)
+                             or all(p.endswith((";", ",")) for p, _ in filled))
+
+
 def append_table(table: Block, more: Block) -> None:
     """Continue `table` with the rows of its next-page part: drop the repeated header rows,
     join a row that the page break split (first cell empty), fill vertically merged cells."""
@@ -166,7 +175,7 @@ def append_table(table: Block, more: Block) -> None:
     assert table.rows is not None
     if rows and table.rows and not rows[0][0].text:
         cont, prev = rows.pop(0), table.rows[-1]
-        if any(c.text[:1].islower() for c in cont if c.text):
+        if _continues_row(prev, cont):
             for pc, cc in zip(prev, cont, strict=False):
                 if cc.text:
                     pc.text = join_lines([pc.text, cc.text])
