@@ -375,15 +375,18 @@ class _Extractor:
         self.first_year = first
         self.plan_year = first if first is not None and first == last else None
         self.rows: list[ScoreRow] = []
-        self.row_labels = _row_labels(doc, self.hint)
+        self.row_labels = _RowLabels(doc, self.hint)
 
     def run(self) -> list[ScoreRow]:
         p = _phrases()
         ctx = _Context()
         block: _Index | None = None
-        for a, b in _paragraphs(self.text, frozenset(self.row_labels)):
+        for a, b in _paragraphs(self.text, self.row_labels.starts):
             lkey = self.key[a:b]
-            label = self.row_labels.get(a)
+            # a row's label cell is matched against the catalog only when the row holds a value: no
+            # score can come of the others (most rows of a task table), and matching is the costly part
+            holds_value = p.value.search(lkey) or p.percent_value.search(lkey)
+            label = self.row_labels.label(a) if holds_value else None
             if p.heading.match(lkey) and not p.value.search(lkey) and b - a < 300:
                 ctx = _Context()
                 named = _named_index(self.text[a:b], lkey, block.family if block else self.hint)
@@ -692,17 +695,28 @@ def _lead_comparator(doc: PlanDoc, table: Block) -> str | None:
     return _comparator_of(key)
 
 
-def _row_labels(doc: PlanDoc, hint: str | None) -> dict[int, _Index | None]:
-    """Start of every table row -> the index its label cell names (the first cell, left to right, that
-    is no bare number and names one), None for a row that names none."""
-    labels: dict[int, _Index | None] = {}
-    for table in doc.tables():
-        rows = table.rows or []
-        for r, (a, _) in enumerate(table.row_spans):
-            cells = rows[r] if r < len(rows) and r > 0 else []
-            labels[a] = next((x for c in cells if not _NUMBER_CELL.match(fold_same_length(c.text))
-                              and (x := _cell_index(c, hint))), None)
-    return labels
+class _RowLabels:
+    """The table rows of a plan: where each starts in the text, and, on request, the index its label
+    cell names (the first cell, left to right, that is no bare number and names one; None for a row
+    that names none, and for a table's header row)."""
+
+    def __init__(self, doc: PlanDoc, hint: str | None):
+        self.hint = hint
+        self.cells: dict[int, list[Cell]] = {}
+        for table in doc.tables():
+            rows = table.rows or []
+            for r, (a, _) in enumerate(table.row_spans):
+                self.cells[a] = rows[r] if r < len(rows) and r > 0 else []
+        self.starts = frozenset(self.cells)
+        self._labels: dict[int, _Index | None] = {}
+
+    def label(self, start: int) -> _Index | None:
+        if start not in self.cells:
+            return None
+        if start not in self._labels:
+            self._labels[start] = next((x for c in self.cells[start] if not _NUMBER_CELL.match(fold_same_length(c.text))
+                                        and (x := _cell_index(c, self.hint))), None)
+        return self._labels[start]
 
 
 def _drop_repeated_cells(rows: list[ScoreRow], tables: list[Block]) -> list[ScoreRow]:
