@@ -17,9 +17,9 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
 
+from .identity import display_name, doc_id_of, format_from_suffix, relative_name
 from .processes import name_process, release_memory
 from .rows import DocumentRow, ErrorRow
-from .run import DocResult, display_name, doc_id_of, format_from_suffix, process_file, relative_name
 from .store import save_record
 
 Task = tuple[str, str, str]  # (path, input_dir, sha256)
@@ -29,6 +29,8 @@ WORKER_PROCESS_NAME = "vnplan-worker"  # how a worker shows in ps/top (and to be
 
 
 def process_one(path: str, input_dir: str, sha: str, ocr: str) -> dict[str, Any]:
+    from .run import process_file  # in a worker: loaded by the worker server already (pipeline.preload)
+
     record = process_file(Path(path), Path(input_dir), ocr=ocr, sha256=sha).to_record()
     release_memory()
     return record
@@ -45,6 +47,8 @@ def store_one(path: str, input_dir: str, sha: str, ocr: str, out_dir: str) -> di
 
 def failed_record(path: str, input_dir: str, sha: str, error_type: str, message: str) -> dict[str, Any]:
     """The record of a file whose worker was stopped (timeout, memory, crash): status error."""
+    from .run import DocResult
+
     p = Path(path)
     rel = relative_name(p, Path(input_dir))
     doc_id = doc_id_of(sha)

@@ -10,7 +10,7 @@ import json
 import os
 from pathlib import Path
 
-from .run import file_sha256
+from .identity import file_sha256
 from .store import atomic_write_bytes
 
 HASHES_NAME = ".hashes"  # in OUT/json

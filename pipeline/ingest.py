@@ -21,10 +21,10 @@ from pathlib import Path
 from .executors import STORED, Task
 from .file_hashes import FileHashes
 from .guards import limits
+from .identity import doc_id_of, relative_name
 from .locations import FolderSync, Found, prune
 from .outlock import exclusive
 from .processes import name_process
-from .run import doc_id_of, relative_name
 from .store import (
     build_fingerprint,
     iter_records,

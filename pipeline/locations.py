@@ -14,7 +14,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from .run import doc_id_of
+from .identity import doc_id_of
 from .store import DUPLICATE, INPUT_DIR_KEY, StoredDoc, remove_record, update_record
 
 

@@ -2,9 +2,7 @@
 an ErrorRow with its stage, and the document's status says what happened."""
 from __future__ import annotations
 
-import hashlib
 import traceback
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from extractors.scores import extract_scores
 from .assemble import assemble
 from .audit import run_audit
 from .guards import check_file
+from .identity import display_name, doc_id_of, file_sha256, format_from_suffix, relative_name
 from .model import PlanDoc
 from .readers import ReadError, read_file
 from .rows import (
@@ -67,40 +66,6 @@ class DocResult:
                 value = [dict(vars(v)) if is_dataclass(v) else v for v in value]
             record[f.name] = value
         return record
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def display_name(name: str) -> str:
-    """A file name as text for the tables: undecodable bytes (names from old zips, other
-    encodings) become U+FFFD instead of breaking the writers, and NFD names become NFC."""
-    raw = name.encode("utf-8", "surrogateescape")
-    return unicodedata.normalize("NFC", raw.decode("utf-8", "replace"))
-
-
-SUFFIX_FORMATS = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".txt": "txt", ".md": "md", ".png": "image",
-                  ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image"}
-
-
-def format_from_suffix(path: Path) -> str | None:
-    """file_format of a file that could not be read: what its name claims, if it is a format we
-    take (the readers set the real one from the content)."""
-    return SUFFIX_FORMATS.get(path.suffix.lower())
-
-
-def relative_name(path: Path, input_dir: Path) -> str:
-    """source_path of the tables: the path relative to INPUT_DIR, as clean text."""
-    return display_name(path.relative_to(input_dir).as_posix() if path.is_relative_to(input_dir) else path.name)
-
-
-def doc_id_of(sha256: str) -> str:
-    return sha256[:16]
 
 
 def process_file(path: Path, input_dir: Path, ocr: str = "auto", sha256: str | None = None) -> DocResult:

@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from pipeline.executors import process_one, run_local
+from pipeline.identity import file_sha256
 from pipeline.ingest import ingest
-from pipeline.run import file_sha256
 from tests.conftest import CORPUS
 
 TEXT_PLANS = ["cao-lau-2023.txt", "hong-phong-2023.md", "phu-son-2023.txt"]

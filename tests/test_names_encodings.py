@@ -12,7 +12,8 @@ from hostile_make import SYNTHETIC_PLAN, make_docx
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.run import DocResult, display_name, process_file
+from pipeline.identity import display_name
+from pipeline.run import DocResult, process_file
 
 ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
 
