@@ -31,9 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from pipeline.executors import WORKER_PROCESS_NAME  # noqa: E402  (after the path is set)
-from pipeline.ingest import REPORT_PROCESS_NAME  # noqa: E402
-from pipeline.preload import SERVER_PROCESS_NAME  # noqa: E402
+from pipeline.ingest import REPORT_PROCESS_NAME  # noqa: E402  (after the path is set)
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 TEXT_SOURCES = ["cao-lau-2023.txt", "hong-phong-2023.md", "phu-son-2023.txt", "chi-lang-2025.txt"]
@@ -251,8 +249,6 @@ class Run:
     worker_cpu_s: float = 0.0  # of which the workers (last sample of each: up to 50 ms short per worker)
     parent_cpu_s: float = 0.0  # of which the CLI parent (start-up, results, tables, report when inline)
     report_cpu_s: float = 0.0  # of which the forked report process
-    server_cpu_s: float = 0.0  # of which the worker server (its warm-up, before the first file)
-    server_tree_cpu_s: float = 0.0  # the server with the workers it reaped (and their pdftotext)
     load: tuple[float, float] = (0.0, 0.0)  # 1-min load average before and after
     phases: dict[str, float] = field(default_factory=dict)
     first_file: float | None = None  # seconds from start to the first stored record
@@ -268,18 +264,13 @@ class Run:
 
 
 def _sample(proc, run: Run, stop: threading.Event) -> None:
-    """Peak RSS and CPU per process of the ingest tree: the CLI parent, the worker server (the
-    forkserver the workers are forked from), the workers, the forked report process, and helpers
-    (pdftotext, tesseract, multiprocessing's resource tracker). Our processes are told apart by the
-    names they give themselves; a process is classed by its latest sample, so a worker caught
-    between its fork and its rename counts as a worker."""
+    """Peak RSS per process of the ingest tree: the CLI parent, its workers (its direct Python
+    children) and helpers (pdftotext, tesseract: the workers' children). A process is classed at
+    every sample, so a child caught between fork and exec is not taken for a worker."""
     import psutil
 
-    peaks: dict[int, float] = {}
-    kinds: dict[int, str] = {}
-    cpu: dict[int, float] = {}  # last CPU seconds seen per process (its own)
-    reaped: dict[int, float] = {}  # ... and of the children it has waited for
-    named = {REPORT_PROCESS_NAME: "report", SERVER_PROCESS_NAME: "server", WORKER_PROCESS_NAME: "worker"}
+    peaks: dict[tuple[int, str], float] = {}
+    cpu: dict[tuple[int, str], float] = {}  # last CPU seconds seen per process
     root = psutil.Process(proc.pid)
     while not stop.is_set():
         try:
@@ -290,32 +281,27 @@ def _sample(proc, run: Run, stop: threading.Event) -> None:
             try:
                 with p.oneshot():
                     rss = p.memory_info().rss / 2**20
-                    kind = "parent" if p.pid == root.pid else named.get(p.name(), "helper")
+                    name = p.name()
+                    python = "python" in name.lower() and "resource_tracker" not in " ".join(p.cmdline())
+                    kind = ("parent" if p.pid == root.pid else "report" if name == REPORT_PROCESS_NAME else
+                            "worker" if python and p.ppid() == root.pid else "helper")
                     times = p.cpu_times()
             except psutil.Error:
                 continue
-            if kind == "server" and kinds.get(p.pid) == "worker":
-                kind = "worker"  # a worker keeps the server's name until its initializer renames it
-            peaks[p.pid] = max(peaks.get(p.pid, 0.0), rss)
-            kinds[p.pid] = kind
-            cpu[p.pid] = times.user + times.system
-            reaped[p.pid] = times.children_user + times.children_system
+            peaks[p.pid, kind] = max(peaks.get((p.pid, kind), 0.0), rss)
+            cpu[p.pid, kind] = times.user + times.system
         stop.wait(0.05)
-
-    def of(kind: str) -> list[int]:
-        return [pid for pid, k in kinds.items() if k == kind]
-
-    run.parent_mb = max((peaks[pid] for pid in of("parent")), default=0.0)
-    run.worker_mb = sorted((peaks[pid] for pid in of("worker")), reverse=True)
-    run.worker_cpu_s = sum(cpu[pid] for pid in of("worker"))
-    run.parent_cpu_s = sum(cpu[pid] for pid in of("parent"))
-    run.report_cpu_s = sum(cpu[pid] for pid in of("report"))
-    run.server_cpu_s = sum(cpu[pid] for pid in of("server"))
-    # the server outlives the CLI by a moment (multiprocessing does not wait for it), so neither its
-    # CPU nor that of the workers it reaped (with their pdftotext) reaches the benchmark's rusage
-    run.server_tree_cpu_s = sum(cpu[pid] + reaped[pid] for pid in of("server"))
-    run.helper_mb = max((peaks[pid] for pid in of("helper")), default=0.0)
-    run.report_mb = max((peaks[pid] for pid in of("report")), default=0.0)
+    run.parent_mb = max((v for (_pid, k), v in peaks.items() if k == "parent"), default=0.0)
+    # the report process is forked as "python" and renamed when it starts: caught before, it is no worker
+    report_pids = {pid for pid, k in peaks if k == "report"}
+    run.worker_mb = sorted((v for (pid, k), v in peaks.items() if k == "worker" and pid not in report_pids),
+                           reverse=True)
+    run.worker_cpu_s = sum(v for (pid, k), v in cpu.items() if k == "worker" and pid not in report_pids)
+    run.parent_cpu_s = sum(v for (_pid, k), v in cpu.items() if k == "parent")
+    # a report process caught before its rename was also sampled as a worker: its latest reading counts
+    run.report_cpu_s = sum(max(v for (p, _k), v in cpu.items() if p == pid) for pid in report_pids)
+    run.helper_mb = max((v for (_pid, k), v in peaks.items() if k == "helper"), default=0.0)
+    run.report_mb = max((v for (_pid, k), v in peaks.items() if k == "report"), default=0.0)
 
 
 def ingest(label: str, input_dir: Path, out_dir: Path, workers: int, pages: int | None = None,
@@ -353,9 +339,9 @@ def ingest(label: str, input_dir: Path, out_dir: Path, workers: int, pages: int 
     out = proc.stdout.read()
     proc.wait()
     run.seconds = time.perf_counter() - started
+    run.cpu_s = _children_cpu() - cpu_before
     stop.set()
     sampler.join()
-    run.cpu_s = _children_cpu() - cpu_before + run.server_tree_cpu_s
     run.load = (load_before, os.getloadavg()[0])
     if proc.returncode:
         raise RuntimeError(f"{label}: ingest failed ({proc.returncode}): {''.join(errors)[-2000:]}")
@@ -381,11 +367,10 @@ def _cores_used(run: Run) -> float:
 
 def _beside_worker_s(one: Run) -> float:
     """CPU seconds a 1-worker run spends beside its worker while files are processed: pdftotext
-    and the other helpers (the tree's total minus worker, parent, report and the worker server's
-    warm-up), plus the parent's CPU between start-up and the table build (approximated by its CPU
-    minus its wall time before the first record and in the table/report phases, which are
-    CPU-bound)."""
-    helpers = max(0.0, one.cpu_s - one.worker_cpu_s - one.parent_cpu_s - one.report_cpu_s - one.server_cpu_s)
+    and the other helpers (the tree's total minus worker, parent and report), plus the parent's
+    CPU between start-up and the table build (approximated by its CPU minus its wall time before
+    the first record and in the table/report phases, which are CPU-bound)."""
+    helpers = max(0.0, one.cpu_s - one.worker_cpu_s - one.parent_cpu_s - one.report_cpu_s)
     serial = (one.first_file or 0.0) + one.phases.get("tables_s", 0.0) + one.phases.get("report_s", 0.0)
     return helpers + max(0.0, one.parent_cpu_s - serial)
 

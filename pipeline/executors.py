@@ -5,7 +5,6 @@ record is stored at once (by the local worker itself, see `store_one`; by the pa
 results and for files whose worker was stopped), so a killed run loses only the files in flight."""
 from __future__ import annotations
 
-import multiprocessing
 import os
 import queue
 import resource
@@ -29,7 +28,7 @@ WORKER_PROCESS_NAME = "vnplan-worker"  # how a worker shows in ps/top (and to be
 
 
 def process_one(path: str, input_dir: str, sha: str, ocr: str) -> dict[str, Any]:
-    from .run import process_file  # in a worker: loaded by the worker server already (pipeline.preload)
+    from .run import process_file  # in a worker: loaded already (warm_up before the fork)
 
     record = process_file(Path(path), Path(input_dir), ocr=ocr, sha256=sha).to_record()
     release_memory()
@@ -72,17 +71,6 @@ def _init_worker(max_memory_mb: int) -> None:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 
-def worker_context() -> multiprocessing.context.BaseContext:
-    """Workers are forked from a small server process that loaded the vocabularies once
-    (pipeline.preload), not from this process: whatever the parent holds later (the table writer's
-    pyarrow, pandas and duckdb, imported while the workers run) is never copied into a worker, nor
-    into one that replaces a retired or stopped worker. The server is started at the first pool and
-    serves every later pool of this process."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pipeline.preload"])
-    return context
-
-
 def run_local(tasks: list[Task], ocr: str, workers: int, timeout: float, max_memory_mb: int,
               task: Callable[[str, str, str, str], dict[str, Any]] = process_one,
               ) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -95,7 +83,7 @@ def run_local(tasks: list[Task], ocr: str, workers: int, timeout: float, max_mem
     # Workers are replaced every WORKER_TASKS files, a backstop for leaks in native libraries; memory
     # stays flat without it (release_memory after every file, bounded caches: docs/BULK.md).
     with ProcessPool(max_workers=workers, max_tasks=WORKER_TASKS, initializer=_init_worker,
-                     initargs=(max_memory_mb,), context=worker_context()) as pool:
+                     initargs=(max_memory_mb,)) as pool:
         try:
             # each future reports itself when done (from pebble's result thread): the parent sleeps
             # until a file finishes instead of polling every pending future

@@ -5,13 +5,12 @@ or renamed since keeps its record under its new path, and stored files no longer
 are counted (and removed with prune): see locations.py."""
 from __future__ import annotations
 
-import contextlib
 import functools
+import gc
 import hashlib
 import json
 import os
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -120,11 +119,9 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
         summary.phases["scan_s"] = time.monotonic() - started
         workers = max(1, workers or os.cpu_count() or 1)
         results = _start(tasks, out_dir, ocr, workers, timeout, max_memory_mb, executor, scheduler)
-        writer_imports = _import_writers() if tasks else None
         try:
             _collect(results, out_dir, input_dir, summary, progress, log_json)
-            if writer_imports is not None:
-                writer_imports.join()  # before _build_outputs forks the report process: no import half done
+            gc.unfreeze()  # the workers are gone: this process may collect as usual again (it may ingest again)
             folder.settle_duplicates(out_dir)  # nothing silently dropped: each copy says where its content was read
             missing = folder.missing()
             summary.missing = len(missing)
@@ -141,6 +138,8 @@ def ingest(input_dir: Path, out_dir: Path, workers: int | None = None, ocr: str 
             summary.unreported = max(0, _stored_since(out_dir, tasks, started_at) - summary.processed)
             summary.seconds = time.monotonic() - started
             raise IngestInterrupted(summary) from exc
+        finally:
+            gc.unfreeze()
         summary.seconds = time.monotonic() - started
         if log_json:
             print(json.dumps({"event": "summary", "processed": summary.processed, "skipped": summary.skipped,
@@ -216,24 +215,6 @@ def _record_unreadable(path: Path, rel: str, input_dir: Path, out_dir: Path, exc
     summary.statuses["error"] += 1
 
 
-def _import_writers() -> threading.Thread:
-    """Import what the table and report build needs (pyarrow, pandas, duckdb, jinja2: ~0.35 s) in
-    a thread while the workers read the files, instead of after them. This process only waits on
-    the workers meanwhile, and no worker inherits these modules (they are forked from the worker
-    server, see executors.worker_context). A failed import fails again, visibly, in the build."""
-    def load() -> None:
-        with contextlib.suppress(Exception):
-            import duckdb  # noqa: F401
-            import jinja2  # noqa: F401
-            import pandas  # noqa: F401  (pyarrow loads it when it first converts Python rows)
-
-            import pipeline.writers.tables  # noqa: F401
-
-    thread = threading.Thread(target=load, name="vnplan-imports", daemon=True)
-    thread.start()
-    return thread
-
-
 def _start(tasks: list[Task], out_dir: Path, ocr: str, workers: int, timeout: float | None, max_memory_mb: int,
            executor: str, scheduler: str | None) -> Iterator[tuple[str, dict]]:
     """The (path, record) pairs of the new files as they finish, on the chosen executor."""
@@ -244,7 +225,13 @@ def _start(tasks: list[Task], out_dir: Path, ocr: str, workers: int, timeout: fl
 
         return run_dask(tasks, ocr, scheduler or "")
     from .executors import run_local, store_one
+    from .run import warm_up
 
+    if len(tasks) > 1:
+        warm_up()
+        # what the workers inherit stays put: the collector no longer walks it (fast gc.collect
+        # between files) nor writes to its pages (they stay shared with the parent, copy-on-write)
+        gc.freeze()
     return run_local(tasks, ocr, min(workers, len(tasks)), timeout or float(limits()["per_file_seconds"]),
                      max_memory_mb, task=functools.partial(store_one, out_dir=str(out_dir)))
 
@@ -303,8 +290,8 @@ def _timed_report(out_dir: Path, process_name: str | None = None) -> float:
 
 
 class _ReportJob:
-    """write_report in a forked process (it starts with this process's imports), or inline at
-    wait() when there is no spare core."""
+    """write_report in a forked process (started before pandas and pyarrow are imported, so the
+    fork is small), or inline at wait() when there is no spare core."""
 
     def __init__(self, out_dir: Path, background: bool):
         self.out_dir = out_dir
