@@ -31,7 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from pipeline.ingest import REPORT_PROCESS_NAME  # noqa: E402  (after the path is set)
+from pipeline.executors import WORKER_PROCESS_NAME  # noqa: E402  (after the path is set)
+from pipeline.ingest import REPORT_PROCESS_NAME  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 TEXT_SOURCES = ["cao-lau-2023.txt", "hong-phong-2023.md", "phu-son-2023.txt", "chi-lang-2025.txt"]
@@ -264,9 +265,10 @@ class Run:
 
 
 def _sample(proc, run: Run, stop: threading.Event) -> None:
-    """Peak RSS per process of the ingest tree: the CLI parent, its workers (its direct Python
-    children) and helpers (pdftotext, tesseract: the workers' children). A process is classed at
-    every sample, so a child caught between fork and exec is not taken for a worker."""
+    """Peak RSS per process of the ingest tree: the CLI parent, its workers (named vnplan-worker by
+    their initializer; before that, its direct Python children) and helpers (pdftotext, tesseract:
+    the workers' children). A process is classed at every sample, so a child caught between fork
+    and exec is not taken for a worker."""
     import psutil
 
     peaks: dict[tuple[int, str], float] = {}
@@ -284,7 +286,8 @@ def _sample(proc, run: Run, stop: threading.Event) -> None:
                     name = p.name()
                     python = "python" in name.lower() and "resource_tracker" not in " ".join(p.cmdline())
                     kind = ("parent" if p.pid == root.pid else "report" if name == REPORT_PROCESS_NAME else
-                            "worker" if python and p.ppid() == root.pid else "helper")
+                            "worker" if name == WORKER_PROCESS_NAME or python and p.ppid() == root.pid else
+                            "helper")
                     times = p.cpu_times()
             except psutil.Error:
                 continue

@@ -74,3 +74,13 @@ def test_marked_pdf_is_byte_distinct_and_still_ends_with_a_comment(tag: str) -> 
     data = corpus_file("cao-lau-2023.pdf").read_bytes()
     marked = bulk.mark_pdf(data, tag)
     assert marked.startswith(data) and marked != data and marked.rstrip().endswith(tag.encode())
+
+
+def test_sampler_tells_the_workers_apart(tmp_path: Path) -> None:
+    """The benchmark's memory and CPU columns come from its process sampler: with two workers it
+    must find two worker processes (named vnplan-worker) and their CPU, not class them as helpers."""
+    bulk.generate(tmp_path / "in", 6, seed=3, convert=False)
+    run = bulk.ingest("smoke", tmp_path / "in", tmp_path / "out", workers=2)
+    assert run.processed == 6
+    assert len(run.worker_mb) == 2 and all(20 < mb < 500 for mb in run.worker_mb)
+    assert run.worker_cpu_s > 0 and run.parent_cpu_s > 0
