@@ -266,10 +266,10 @@ class Run:
 
 
 def _sample(proc, run: Run, stop: threading.Event) -> None:
-    """Peak RSS per process of the ingest tree: the CLI parent, its workers (named vnplan-worker by
-    their initializer; before that, its direct Python children) and helpers (pdftotext, tesseract:
-    the workers' children). A process is classed at every sample, so a child caught between fork
-    and exec is not taken for a worker."""
+    """Peak RSS per process of the ingest tree: the CLI parent, its workers (its direct children
+    named vnplan-worker by their initializer, or still python before it ran) and helpers
+    (pdftotext, tesseract: the workers' children). A process is classed at every sample, so a
+    child caught between fork and exec (named as its parent) is not taken for a worker."""
     import psutil
 
     peaks: dict[tuple[int, str], float] = {}
@@ -287,7 +287,7 @@ def _sample(proc, run: Run, stop: threading.Event) -> None:
                     name = p.name()
                     python = "python" in name.lower() and "resource_tracker" not in " ".join(p.cmdline())
                     kind = ("parent" if p.pid == root.pid else "report" if name == REPORT_PROCESS_NAME else
-                            "worker" if name == WORKER_PROCESS_NAME or python and p.ppid() == root.pid else
+                            "worker" if p.ppid() == root.pid and (name == WORKER_PROCESS_NAME or python) else
                             "helper")
                     times = p.cpu_times()
             except psutil.Error:
