@@ -1152,7 +1152,7 @@ def _cell_units(cells: dict[str, str]) -> tuple[list[str], list[str]]:
     officer column) names no unit; without a unit the task says who leads ("Phòng X chủ trì, phối hợp
     với Y …")."""
     cell = cells.get("lead", "")
-    cell = "" if _names_person(cell) else cell
+    cell = "" if _person_post(cell) is not None else cell
     parts = [*_cell_roles(cell, "lead"), *_cell_roles(cells.get("support", ""), "support")]
     lead_raw = [u for role, value in parts if role == "lead" for u in split_units(value)]
     support_raw = [u for role, value in parts if role == "support" for u in split_units(value)]
@@ -1174,19 +1174,6 @@ def _cell_roles(cell: str, role: str) -> list[tuple[str, str]]:
         return labelled
     m = _next_label().search(fold_same_length(cell))
     return [(role, cell[:m.start()]), *_labels_of(cell[m.start() + 1:].lstrip())] if m else [(role, cell)]
-
-
-@lru_cache(maxsize=1)
-def _honorific() -> re.Pattern[str]:
-    honor = "|".join(re.escape(h) for h in read_toml("admin_units.toml")["people"]["honorifics"])
-    return re.compile(rf"\s*(?:{honor})\s+")
-
-
-def _names_person(cell: str) -> bool:
-    """The cell opens with an honorific and a capitalised name: "Ông Vũ Đình Hải - Chuyên viên …"."""
-    m = _honorific().match(cell)
-    words = cell[m.end():].split()[:2] if m else []
-    return len(words) == 2 and all(w[:1].isupper() for w in words)
 
 
 def _table_row(row: _TRow, match: IndexMatch | None, group: _TRow | None, families: list[str],
