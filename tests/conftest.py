@@ -44,6 +44,19 @@ def text_plan(text: str):
     return segment(assemble(PlanDoc("t", "t.txt", "t.txt", "0" * 64, "txt", blocks)))
 
 
+def synthetic_plan(paragraphs: list[str], tables: list[list[list[str]]] = (), after: list[str] = ()):
+    """A segmented PlanDoc of paragraphs, then tables (rows of cell texts), then more paragraphs:
+    the small plans of other layouts that the rule tests write."""
+    from pipeline.assemble import assemble
+    from pipeline.model import Block, Cell, PlanDoc
+    from pipeline.segment import segment
+
+    blocks = [Block("paragraph", text=p) for p in paragraphs]
+    blocks += [Block("table", rows=[[Cell(c) for c in r] for r in table]) for table in tables]
+    blocks += [Block("paragraph", text=p) for p in after]
+    return segment(assemble(PlanDoc("x", "x.txt", "x.txt", "0" * 64, "txt", blocks)))
+
+
 def ingest_corpus(base: Path, names: tuple[str, ...]) -> Path:
     """Ingest copies of some corpus files into base/out (one worker) and return base/out."""
     import shutil

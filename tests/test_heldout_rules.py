@@ -10,15 +10,9 @@ from extractors.references import extract_references
 from extractors.scores import extract_scores
 from normalizers.units import canonical_unit, split_units
 from pipeline.assemble import assemble
-from pipeline.model import Block, Cell, PlanDoc
+from pipeline.model import Block, PlanDoc
 from pipeline.segment import segment
-
-
-def _doc(paragraphs: list[str], tables: list[list[list[str]]] = ()) -> PlanDoc:
-    blocks = [Block("paragraph", text=p) for p in paragraphs]
-    for table in tables:
-        blocks.append(Block("table", rows=[[Cell(c) for c in r] for r in table]))
-    return segment(assemble(PlanDoc("x", "x.txt", "x.txt", "0" * 64, "txt", blocks)))
+from tests.conftest import synthetic_plan as _doc
 
 
 def test_units_keep_a_level_the_catalog_name_does_not_have() -> None:

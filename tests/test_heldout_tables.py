@@ -1,20 +1,12 @@
-"""Assignment-table rules found by the held-out evaluation (session 6): unit cells with role labels,
+"""Assignment-table rules found by the seventh and eighth held-out authors: unit cells with role labels,
 officer columns, leads written in the task cell, rows for two indices, capitalised verbs inside unit
 names, and table rows split by a page break. Small synthetic plans of other localities."""
 from __future__ import annotations
 
 from extractors.assignments import _subject_of, extract_assignments
-from pipeline.assemble import assemble
 from pipeline.model import Block, Cell, PlanDoc
 from pipeline.readers.tables import append_table
-from pipeline.segment import segment
-
-
-def _doc(paragraphs: list[str], tables: list[list[list[str]]] = ()) -> PlanDoc:
-    blocks = [Block("paragraph", text=p) for p in paragraphs]
-    for table in tables:
-        blocks.append(Block("table", rows=[[Cell(c) for c in r] for r in table]))
-    return segment(assemble(PlanDoc("x", "x.txt", "x.txt", "0" * 64, "txt", blocks)))
+from tests.conftest import synthetic_plan as _doc
 
 
 def _rows(doc: PlanDoc) -> list[tuple]:

@@ -1,5 +1,5 @@
-"""Rules for values (scores, deadlines, people, header places) found by the session-6 held-out plans,
-on small synthetic plans of other localities and wordings than those plans."""
+"""Rules for values (scores, deadlines, people, header places) found by the seventh and eighth held-out
+authors' plans, on small synthetic plans of other localities and wordings than those plans."""
 from __future__ import annotations
 
 from extractors.deadlines import extract_deadlines
@@ -7,17 +7,8 @@ from extractors.header import body_units, extract_header
 from extractors.people import extract_people
 from extractors.scores import extract_scores
 from normalizers.dates import find_dates
-from pipeline.assemble import assemble
-from pipeline.model import Block, Cell, PlanDoc
-from pipeline.segment import segment
-
-
-def _doc(paragraphs: list[str], tables: list[list[list[str]]] = (), after: list[str] = ()) -> PlanDoc:
-    blocks = [Block("paragraph", text=p) for p in paragraphs]
-    for table in tables:
-        blocks.append(Block("table", rows=[[Cell(c) for c in r] for r in table]))
-    blocks += [Block("paragraph", text=p) for p in after]
-    return segment(assemble(PlanDoc("x", "x.txt", "x.txt", "0" * 64, "txt", blocks)))
+from pipeline.model import PlanDoc
+from tests.conftest import synthetic_plan as _doc
 
 
 def _scores(doc: PlanDoc) -> list[tuple]:

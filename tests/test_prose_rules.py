@@ -5,15 +5,8 @@ from __future__ import annotations
 
 from extractors.assignments import extract_assignments
 from extractors.deadlines import extract_deadlines, fill_timings
-from pipeline.assemble import assemble
-from pipeline.model import Block, PlanDoc
 from pipeline.rows import AssignmentRow
-from pipeline.segment import segment
-
-
-def _doc(paragraphs: list[str]) -> PlanDoc:
-    blocks = [Block("paragraph", text=p) for p in paragraphs]
-    return segment(assemble(PlanDoc("x", "x.txt", "x.txt", "0" * 64, "txt", blocks)))
+from tests.conftest import synthetic_plan as _doc
 
 
 def _rows(paragraphs: list[str]) -> list[AssignmentRow]:
